@@ -1,0 +1,156 @@
+"""The one door for "may this user see / change it" (K2).
+
+`visible(user, qs)` turns a queryset into what the user may read, by the
+model's declared `scope`. The admin, the API, portal views, exports and search
+all call it. `writable()` is the same with read-only roles left out.
+`get_visible_or_404` answers 404 for "missing" and "not yours" alike.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from huitian.models import READ_ONLY_ROLES, STAFF_ROLES, Role, RoleAssignment
+from huitian.scope import SUPERUSERS_ONLY, Scope
+
+_GRANTS_ATTR = "_huitian_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    area_id: int | None
+    area_path: str | None
+    area_level: str | None
+    organization_id: int | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def can_write(self) -> bool:
+        return self.role not in READ_ONLY_ROLES
+
+
+def grants(user) -> tuple[Grant, ...]:
+    """The user's active role assignments, read once per user object (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached = getattr(user, _GRANTS_ATTR, None)
+    if cached is None:
+        rows = RoleAssignment.objects.filter(user=user, is_active=True).values_list(
+            "role", "area_id", "area__path", "area__level", "organization_id"
+        )
+        cached = tuple(Grant(*row) for row in rows)
+        setattr(user, _GRANTS_ATTR, cached)
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, _GRANTS_ATTR):
+        delattr(user, _GRANTS_ATTR)
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(g.role in roles for g in grants(user))
+
+
+def is_staff_user(user) -> bool:
+    return getattr(user, "is_superuser", False) or any(g.is_staff for g in grants(user))
+
+
+def staff_areas(user, *, for_write: bool = False, roles=None) -> list[tuple[int, str]]:
+    """(area id, path) of the areas the user works in as staff, outermost only."""
+    chosen = [
+        g
+        for g in grants(user)
+        if g.is_staff
+        and g.area_path
+        and (not for_write or g.can_write)
+        and (roles is None or g.role in roles)
+    ]
+    chosen.sort(key=lambda g: len(g.area_path))
+    kept: list[tuple[int, str]] = []
+    for g in chosen:
+        if not any(g.area_path.startswith(path) for _, path in kept):
+            kept.append((g.area_id, g.area_path))
+    return kept
+
+
+def organization_ids(user) -> list[int]:
+    return sorted(
+        {g.organization_id for g in grants(user) if g.role == Role.ORG_MEMBER and g.organization_id}
+    )
+
+
+def scope_of(model: type[Model]) -> Scope:
+    return getattr(model, "scope", SUPERUSERS_ONLY)
+
+
+def area_filter(user, area_lookup: str, *, for_write: bool = False, roles=None) -> Q:
+    """Q matching rows whose `area_lookup` lies inside one of the user's staff areas."""
+    q = Q(pk__in=[])
+    for _, path in staff_areas(user, for_write=for_write, roles=roles):
+        q |= Q(**{f"{area_lookup}__path__startswith": path})
+    return q
+
+
+def _filter(user, qs: QuerySet, *, for_write: bool) -> QuerySet:
+    scope = scope_of(qs.model)
+    if not getattr(user, "is_authenticated", False):
+        return qs if (scope.public and not for_write) else qs.none()
+    if user.is_superuser or (scope.public and not for_write):
+        return qs
+    q = Q(pk__in=[])
+    if scope.area:
+        q |= area_filter(user, scope.area, for_write=for_write)
+    if scope.organization:
+        org_ids = organization_ids(user)
+        if org_ids:
+            q |= Q(**{f"{scope.organization}__in": org_ids})
+    if scope.owner:
+        q |= Q(**{scope.owner: user.pk})
+    qs = qs.filter(q)
+    return qs.distinct() if scope.distinct else qs
+
+
+def visible(user, qs: QuerySet) -> QuerySet:
+    """What `user` may read of `qs`."""
+    return _filter(user, qs, for_write=False)
+
+
+def writable(user, qs: QuerySet) -> QuerySet:
+    """What `user` may change of `qs` (read-only roles get nothing)."""
+    return _filter(user, qs, for_write=True)
+
+
+def get_visible_or_404(user, qs: QuerySet, pk) -> Model:
+    return get_object_or_404(visible(user, qs), pk=pk)
+
+
+def can_see(user, obj: Model) -> bool:
+    return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def can_change(user, obj: Model) -> bool:
+    return writable(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+class Forbidden(PermissionDenied):
+    """A refused action, with a reason the user can read (403 in the API)."""
+
+    def __init__(self, detail, code: str = "permission_denied"):
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
+
+
+def require(user, permission: str, obj=None) -> None:
+    """Check a `rules` predicate in a service, so every door checks the same rule."""
+    if not user.has_perm(permission, obj):
+        from django.utils.translation import gettext as _
+
+        raise Forbidden(_("You are not allowed to do this here."), code="permission_denied")

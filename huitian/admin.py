@@ -1,0 +1,149 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from huitian.access import has_role, is_staff_user
+from huitian.admin_base import ScopedAdmin
+from huitian.models import (
+    Area,
+    CalendarDay,
+    CalendarYear,
+    Notification,
+    Role,
+    RoleAssignment,
+    User,
+)
+
+
+@admin.register(Area)
+class AreaAdmin(ScopedAdmin):
+    list_display = ["code", "name", "level", "parent", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are official identifiers; a wrong one is fixed by retiring and re-adding.
+        return ["code", "level", "parent"] if obj else []
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("huitian.manage_areas")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("huitian.manage_areas")
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    fields = ["role", "area", "organization", "is_active"]
+    autocomplete_fields = ["area", "organization"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    """Accounts. District admins manage everyone; other staff see the users of their area."""
+
+    inlines = [RoleAssignmentInline]
+    list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Contact"), {"fields": ["phone"]}),
+    )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN, Role.AUDITOR):
+            return qs
+        from huitian.access import staff_areas
+
+        paths = [p for _, p in staff_areas(request.user)]
+        if not paths:
+            return qs.filter(pk=request.user.pk)
+        from django.db.models import Q
+
+        q = Q(pk=request.user.pk)
+        for p in paths:
+            q |= Q(role_assignments__area__path__startswith=p)
+        return qs.filter(q).distinct()
+
+    def has_module_permission(self, request):
+        return is_staff_user(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_user(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Only superusers hand out superuser status or raw Django permissions.
+        cleaned = []
+        for title, opts in fieldsets:
+            fields = [
+                f
+                for f in opts.get("fields", [])
+                if f not in ("is_superuser", "user_permissions", "groups")
+            ]
+            cleaned.append((title, {**opts, "fields": fields}))
+        return cleaned
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 3
+    fields = ["date", "kind", "name"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(SimpleHistoryAdmin):
+    """Working-day calendar: enter next year's schedule when the State Council publishes it."""
+
+    inlines = [CalendarDayInline]
+    list_display = ["year", "source", "notice", "entered_at"]
+
+    def has_module_permission(self, request):
+        return is_staff_user(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_user(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("huitian.manage_calendar")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("huitian.manage_calendar")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("huitian.manage_calendar")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.source = CalendarYear.Source.STAFF
+        super().save_model(request, obj, form, change)
+        cache.delete_many([f"huitian:calendar-warnings:{code}" for code in ("zh-hans", "en")])
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["source"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ScopedAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_select_related = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False

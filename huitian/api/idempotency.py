@@ -1,0 +1,116 @@
+"""Idempotency-Key for POSTs from the app (DESIGN.md).
+
+Same key and same body → the first response again; same key, different body
+→ 422; first request still running → 409. Keys expire after 24 hours.
+"""
+
+import functools
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.response import Response
+
+from huitian.api.errors import error_body
+from huitian.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+
+
+def _request_hash(request) -> str:
+    digest = hashlib.sha256()
+    data = request.data
+    plain = {}
+    for key in sorted(data.keys()) if hasattr(data, "keys") else []:
+        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+        plain[key] = values if len(values) != 1 else values[0]
+    files = getattr(request, "FILES", {})
+    for key in sorted(files.keys()):
+        for upload in files.getlist(key):
+            h = hashlib.sha256()
+            for chunk in upload.chunks():
+                h.update(chunk)
+            upload.seek(0)
+            plain[f"file:{key}:{upload.name}"] = h.hexdigest()
+    digest.update(json.dumps(plain, sort_keys=True, cls=DjangoJSONEncoder, default=str).encode())
+    return digest.hexdigest()
+
+
+def _owner(request) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"anon:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def idempotent(view_method):
+    """Decorate a DRF view method (usually `create`)."""
+
+    @functools.wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if not key:
+            return view_method(self, request, *args, **kwargs)
+        if len(key) > 255:
+            return Response(
+                error_body(
+                    "invalid", _("The Idempotency-Key is too long (at most 255 characters).")
+                ),
+                status=400,
+            )
+        owner, endpoint, body_hash = _owner(request), request.path, _request_hash(request)
+        lookup = {"owner": owner, "key": key, "endpoint": endpoint}
+        for _attempt in range(2):
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(request_hash=body_hash, **lookup)
+                break
+            except IntegrityError:
+                existing = IdempotencyRecord.objects.filter(**lookup).first()
+                if existing is None:
+                    continue
+                if existing.expired:
+                    existing.delete()
+                    continue
+                if existing.request_hash != body_hash:
+                    return Response(
+                        error_body(
+                            "idempotency_key_reused",
+                            _("This Idempotency-Key was used with a different request body."),
+                        ),
+                        status=422,
+                    )
+                if existing.state == IdempotencyRecord.State.IN_PROGRESS:
+                    return Response(
+                        error_body(
+                            "idempotency_in_progress",
+                            _(
+                                "The first request with this Idempotency-Key is still being processed."
+                            ),
+                        ),
+                        status=409,
+                    )
+                response = Response(existing.response_body, status=existing.status_code)
+                response["Idempotent-Replayed"] = "true"
+                return response
+        else:  # pragma: no cover - two expiries in a row
+            return Response(error_body("conflict", _("Please retry.")), status=409)
+
+        try:
+            response = view_method(self, request, *args, **kwargs)
+        except BaseException:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            raise
+        if 200 <= response.status_code < 300:
+            body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                state=IdempotencyRecord.State.DONE,
+                status_code=response.status_code,
+                response_body=body,
+            )
+        else:  # a refused request may be corrected and retried under the same key
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return response
+
+    return wrapper

@@ -1,0 +1,44 @@
+from rest_framework import serializers
+
+from huitian.models import Area, Notification, RoleAssignment, User
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Parent area id")
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Area
+        fields = ["id", "code", "name", "level", "level_display", "parent", "is_active"]
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    organization_name = serializers.CharField(
+        source="organization.name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "role_display", "area", "area_name", "organization", "organization_name"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = RoleAssignmentSerializer(source="active_assignments", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "roles"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500
+    )

@@ -1,0 +1,52 @@
+"""/api/v1/: the kernel's routes plus each app's `api_urls` module (router + urlpatterns).
+
+Apps plug in without editing this file: `registry/api_urls.py` exposing
+`router` (a DRF SimpleRouter) and optionally `urlpatterns`.
+"""
+
+from importlib import import_module
+
+from django.urls import include, path
+from rest_framework import permissions, routers
+from rest_framework.routers import DefaultRouter
+
+from huitian.api import views
+
+DOMAIN_APPS = ["registry", "procurement", "volunteers", "credit"]
+
+
+class APIRoot(routers.APIRootView):
+    """The 回天 platform API, version 1. Errors: {code, detail, fields}."""
+
+    permission_classes = [permissions.AllowAny]
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False
+    APIRootView = APIRoot
+
+
+router = Router()
+router.register("areas", views.AreaViewSet, basename="area")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+
+extra_patterns = []
+for app in DOMAIN_APPS:
+    try:
+        module = import_module(f"{app}.api_urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.api_urls":
+            raise
+        continue
+    app_router = getattr(module, "router", None)
+    if app_router is not None:
+        router.registry.extend(app_router.registry)
+    extra_patterns += getattr(module, "urlpatterns", [])
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token_obtain"),
+    path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token_refresh"),
+    path("me/", views.MeView.as_view(), name="me"),
+    *extra_patterns,
+    path("", include(router.urls)),
+]

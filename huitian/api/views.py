@@ -1,0 +1,81 @@
+"""Kernel API: areas, the caller, notifications, tokens."""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from huitian import services
+from huitian.access import visible
+from huitian.api import serializers
+from huitian.api.throttling import LoginThrottle
+from huitian.models import Area, Notification, RoleAssignment
+
+
+class AreaFilter(filters.FilterSet):
+    level = filters.ChoiceFilter(choices=Area.Level.choices)
+    parent = filters.ModelChoiceFilter(queryset=Area.objects.all(), help_text=_("Parent area id"))
+    code = filters.CharFilter(lookup_expr="startswith")
+    active = filters.BooleanFilter(field_name="is_active")
+
+    class Meta:
+        model = Area
+        fields = ["level", "parent", "code", "active"]
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """The district → street/town → community tree (public reference data)."""
+
+    serializer_class = serializers.AreaSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = AreaFilter
+
+    def get_queryset(self):
+        return visible(self.request.user, Area.objects.order_by("code"))
+
+
+class MeView(APIView):
+    """The signed-in user and the roles they hold."""
+
+    @extend_schema(responses=serializers.MeSerializer)
+    def get(self, request):
+        user = request.user
+        user.active_assignments = list(
+            RoleAssignment.objects.filter(user=user, is_active=True).select_related(
+                "area", "organization"
+            )
+        )
+        return Response(serializers.MeSerializer(user).data)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's in-app notifications, newest first."""
+
+    serializer_class = serializers.NotificationSerializer
+
+    def get_queryset(self):
+        return visible(self.request.user, Notification.objects.all())
+
+    @extend_schema(request=serializers.MarkReadSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        payload = serializers.MarkReadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        count = services.mark_notifications_read(
+            user=request.user, ids=payload.validated_data.get("ids")
+        )
+        return Response({"marked": count})
+
+
+class TokenView(TokenObtainPairView):
+    """Exchange a username and password for an access and a refresh token (the app)."""
+
+    throttle_classes = [LoginThrottle]
+
+
+class TokenRefresh(TokenRefreshView):
+    throttle_classes = [LoginThrottle]

@@ -1,0 +1,48 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from huitian import views
+from huitian.api.urls import DOMAIN_APPS
+
+admin.site.site_header = _("Huitian Social Organization Platform · Staff")
+admin.site.site_title = _("Huitian platform staff")
+admin.site.index_title = _("Work by area")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("areas/", views.area_directory, name="area-directory"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("huitian.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+# Each domain app may bring portal/public pages in its own urls.py.
+for app in DOMAIN_APPS:
+    try:
+        import_module(f"{app}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.urls":
+            raise
+        continue
+    urlpatterns.append(path("", include(f"{app}.urls")))
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "huitian.views.page_not_found"
+handler500 = "huitian.views.server_error"
+handler403 = "huitian.views.permission_denied"
