@@ -8,6 +8,7 @@ from huitian.access import has_role, is_staff_user
 from huitian.admin_base import ScopedAdmin
 from huitian.models import (
     Area,
+    Category,
     CalendarDay,
     CalendarYear,
     Notification,
@@ -147,3 +148,26 @@ class NotificationAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "parent", "is_priority", "is_active", "sort_order"]
+    list_filter = ["is_priority", "is_active", "parent"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+
+    def has_module_permission(self, request):
+        return is_staff_user(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_user(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("huitian.manage_areas")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("huitian.manage_areas")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

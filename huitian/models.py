@@ -393,3 +393,40 @@ class IdempotencyRecord(models.Model):
     @property
     def expired(self) -> bool:
         return self.created_at < timezone.now() - self.LIFETIME
+
+
+class Category(models.Model):
+    """The shared service-category taxonomy (R4): organizations, needs and offers use it.
+
+    Two levels: a group (governance, culture and sports, …) and its categories.
+    Managed by district staff in the admin; codes are stable identifiers.
+    """
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=60, validators=[validate_clean_text])
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_priority = models.BooleanField(
+        _("priority category"),
+        default=False,
+        help_text=_("Priority for cultivation under the 2019 plan (§8)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    scope = Scope(public=True)
+
+    class Meta:
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name

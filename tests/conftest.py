@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from huitian import services
 from huitian.access import forget_grants
-from huitian.models import Area, Role, User
+from huitian.models import Area, Category, Role, User
+from huitian.taxonomy import seed_categories
 
 STREET_A = "110114011"
 STREET_B = "110114008"
@@ -42,6 +43,7 @@ def areas(db):
     if Area.objects.count() < 154:
         services.load_areas()
     services.seed_calendar_from_package()
+    seed_categories(Category)
     return {
         a.code: a
         for a in Area.objects.filter(
