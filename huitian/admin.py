@@ -8,9 +8,9 @@ from huitian.access import has_role, is_staff_user
 from huitian.admin_base import ScopedAdmin
 from huitian.models import (
     Area,
-    Category,
     CalendarDay,
     CalendarYear,
+    Category,
     Notification,
     Role,
     RoleAssignment,
@@ -43,6 +43,15 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 0
     fields = ["role", "area", "organization", "is_active"]
     autocomplete_fields = ["area", "organization"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_user(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN)
+
+    has_change_permission = has_add_permission
+    has_delete_permission = has_add_permission
 
 
 @admin.register(User)
@@ -107,6 +116,15 @@ class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
     extra = 3
     fields = ["date", "kind", "name"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_user(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("huitian.manage_calendar")
+
+    has_change_permission = has_add_permission
+    has_delete_permission = has_add_permission
 
 
 @admin.register(CalendarYear)

@@ -1,3 +1,5 @@
+import contextlib
+
 from django.core.cache import cache
 from django.utils.translation import get_language
 
@@ -20,8 +22,6 @@ def platform(request):
             warnings = None
         if warnings is None:
             warnings = schedule_warnings()
-            try:
+            with contextlib.suppress(Exception):
                 cache.set(f"huitian:calendar-warnings:{get_language()}", warnings, 300)
-            except Exception:
-                pass
     return {"calendar_warnings": warnings}

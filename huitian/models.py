@@ -73,18 +73,6 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        expected = self.PARENT_LEVEL.get(self.level)
-        if self.level == self.Level.DISTRICT and self.parent_id:
-            raise ValidationError({"parent": _("A district has no parent area.")})
-        if expected and (self.parent is None or self.parent.level != expected):
-            raise ValidationError(
-                {
-                    "parent": _("A %(level)s must sit under a %(parent)s.")
-                    % {"level": self.get_level_display(), "parent": self.Level(expected).label}
-                }
-            )
-
     def save(self, *args, **kwargs):
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -98,6 +86,18 @@ class Area(models.Model):
                         path=Func(F("path"), Value(old_path), Value(new_path), function="REPLACE")
                     )
                 self.path = new_path
+
+    def clean(self):
+        expected = self.PARENT_LEVEL.get(self.level)
+        if self.level == self.Level.DISTRICT and self.parent_id:
+            raise ValidationError({"parent": _("A district has no parent area.")})
+        if expected and (self.parent is None or self.parent.level != expected):
+            raise ValidationError(
+                {
+                    "parent": _("A %(level)s must sit under a %(parent)s.")
+                    % {"level": self.get_level_display(), "parent": self.Level(expected).label}
+                }
+            )
 
     def contains(self, other: "Area") -> bool:
         return bool(other and other.path.startswith(self.path))
@@ -389,6 +389,9 @@ class IdempotencyRecord(models.Model):
                 fields=["owner", "key", "endpoint"], name="unique_idempotency_key"
             )
         ]
+
+    def __str__(self):
+        return f"{self.owner} {self.key}"
 
     @property
     def expired(self) -> bool:

@@ -6,6 +6,7 @@ in CI and docker-compose. `DJANGO_ENV=production`: secure settings, and
 `manage.py check --deploy` passes.
 """
 
+import importlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -63,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "huitian.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,6 +145,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DOMAIN_APPS = ["registry", "procurement", "volunteers", "credit"]
 CELERY_BEAT_SCHEDULE = {
     # The sweep of "the record is the queue": picks up rows whose message never arrived.
     "sweep-pending-work": {"task": "huitian.tasks.run_sweepers", "schedule": 60.0},
@@ -152,6 +154,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+# Each domain app keeps its periodic jobs beside its tasks, in `<app>/schedule.py`
+# (plain data: BEAT_SCHEDULE = {...}); django-celery-beat copies them into the
+# database, where staff can edit or pause them in the admin.
+for _app in DOMAIN_APPS:
+    try:
+        CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{_app}.schedule":
+            raise
 
 # --- Auth -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

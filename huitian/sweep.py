@@ -62,12 +62,13 @@ def send_task(task, *args, **kwargs) -> bool:
     """Publish now; a broker error is logged, never raised (the sweep will catch up)."""
     try:
         task.apply_async(args=args, kwargs=kwargs)
-    except Exception:
+    except Exception as exc:  # broker down, timeout, misconfiguration: never the caller's problem
         logger.warning(
-            "could not enqueue %s%r; the periodic sweep will pick the row up",
+            "could not enqueue %s%r (%s: %s); the periodic sweep will pick the row up",
             getattr(task, "name", task),
             args,
-            exc_info=True,
+            exc.__class__.__name__,
+            exc,
         )
         return False
     return True

@@ -25,6 +25,22 @@ DISTRICT = "110114"
 PASSWORD = "correct-horse-battery-staple-9"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests create many users; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference areas once; tests roll back on top of them."""
+    with django_db_blocker.unblock():
+        services.load_areas()
+        services.seed_calendar_from_package()
+        seed_categories(Category)
+
+
 def pytest_collection_modifyitems(items):
     """Transactional (browser) tests last: they flush tables the others rely on."""
     items.sort(key=lambda item: 1 if item.get_closest_marker("e2e") else 0)
@@ -127,3 +143,25 @@ def client_as():
         return c
 
     return make
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Celery publishing to a Redis that is not there (a real refused connection).
+
+    Tasks stop running eagerly; every `.apply_async` fails as it would with Redis stopped.
+    """
+    from huitian.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    _reset_celery_pools(app)
+    yield app
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    _reset_celery_pools(app)
+
+
+def _reset_celery_pools(app):
+    app._pool = None
+    app.amqp._producer_pool = None

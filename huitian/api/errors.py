@@ -56,7 +56,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         if exc.__class__.__name__ == "AxesBackendPermissionDenied":
             return Response(
-                error_body("locked_out", _lockout_message()),
+                error_body("locked_out", lockout_message()),
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         exc = exceptions.PermissionDenied()
@@ -83,7 +83,7 @@ def exception_handler(exc, context):
     return response
 
 
-def _lockout_message() -> str:
+def lockout_message() -> str:
     minutes = max(1, int(get_cool_off().total_seconds() // 60))
     return _(
         "Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minutes; "
@@ -94,5 +94,5 @@ def _lockout_message() -> str:
 def axes_lockout_response(request, credentials, *args, **kwargs):
     """django-axes lockout: JSON for the API, a page for people."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("locked_out", _lockout_message()), status=429)
-    return render(request, "huitian/locked_out.html", {"message": _lockout_message()}, status=429)
+        return JsonResponse(error_body("locked_out", lockout_message()), status=429)
+    return render(request, "huitian/locked_out.html", {"message": lockout_message()}, status=429)

@@ -85,9 +85,7 @@ def idempotent(view_method):
                     return Response(
                         error_body(
                             "idempotency_in_progress",
-                            _(
-                                "The first request with this Idempotency-Key is still being processed."
-                            ),
+                            _("The first request with this Idempotency-Key is still running."),
                         ),
                         status=409,
                     )

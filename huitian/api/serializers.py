@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from huitian.models import Area, Notification, RoleAssignment, User
 
@@ -42,3 +43,17 @@ class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=500
     )
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """Bounds the fields before they reach authentication and the lockout log."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.username_field] = serializers.CharField(max_length=150, write_only=True)
+        self.fields["password"] = serializers.CharField(
+            max_length=4096,
+            write_only=True,
+            trim_whitespace=False,
+            style={"input_type": "password"},
+        )

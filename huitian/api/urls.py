@@ -6,13 +6,14 @@ Apps plug in without editing this file: `registry/api_urls.py` exposing
 
 from importlib import import_module
 
+from django.conf import settings
 from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.routers import DefaultRouter
 
 from huitian.api import views
 
-DOMAIN_APPS = ["registry", "procurement", "volunteers", "credit"]
+DOMAIN_APPS = settings.DOMAIN_APPS
 
 
 class APIRoot(routers.APIRootView):

@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
@@ -12,6 +13,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from huitian import services
 from huitian.access import visible
 from huitian.api import serializers
+from huitian.api.errors import error_body, lockout_message
 from huitian.api.throttling import LoginThrottle
 from huitian.models import Area, Notification, RoleAssignment
 
@@ -75,6 +77,17 @@ class TokenView(TokenObtainPairView):
     """Exchange a username and password for an access and a refresh token (the app)."""
 
     throttle_classes = [LoginThrottle]
+    serializer_class = serializers.TokenObtainSerializer
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            # django-axes refuses inside authenticate(), which turns that into a plain
+            # failure; say "locked, try later" instead of "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                return Response(error_body("locked_out", lockout_message()), status=429)
+            raise
 
 
 class TokenRefresh(TokenRefreshView):

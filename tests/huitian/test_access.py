@@ -1,0 +1,141 @@
+"""The permission matrix (K2): each role sees its own area's records and not a sibling's,
+through the one scoping door, in the admin lists, and read-only roles cannot write."""
+
+import pytest
+
+from huitian.access import can_change, visible, writable
+from huitian.models import Role
+from registry.models import Organization
+from tests.conftest import COMMUNITY_A1, COMMUNITY_A2, COMMUNITY_B1, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def make_org(name, area, level="district"):
+    return Organization.objects.create(
+        name=name,
+        legal_form=Organization.LegalForm.COMMUNITY_GROUP,
+        registration_level=Organization.RegistrationLevel.FILED,
+        home_area=area,
+    )
+
+
+@pytest.fixture
+def orgs(cast):
+    return {
+        "a1": make_org("回龙观A1舞蹈队", cast.area(COMMUNITY_A1)),
+        "a2": make_org("回龙观A2书画社", cast.area(COMMUNITY_A2)),
+        "b1": make_org("天通苑北B1志愿队", cast.area(COMMUNITY_B1)),
+    }
+
+
+# role → which of the three organizations it may read, and which it may change
+MATRIX = [
+    ("district", {"a1", "a2", "b1"}, {"a1", "a2", "b1"}),
+    ("auditor", {"a1", "a2", "b1"}, set()),
+    ("evaluator", {"a1", "a2"}, set()),  # assigned to street A, read-only
+    ("street_a", {"a1", "a2"}, {"a1", "a2"}),
+    ("street_b", {"b1"}, {"b1"}),
+    ("federation_a", {"a1", "a2"}, {"a1", "a2"}),
+    ("community_a1", {"a1"}, {"a1"}),
+    ("community_a2", {"a2"}, {"a2"}),
+    ("community_b1", {"b1"}, {"b1"}),
+    ("resident", set(), set()),
+    ("nobody", set(), set()),
+]
+
+
+@pytest.mark.parametrize(("who", "sees", "changes"), MATRIX)
+def test_scoping_matrix(cast, orgs, who, sees, changes):
+    user = getattr(cast, who)
+    names = {v.pk: k for k, v in orgs.items()}
+    assert {names[o.pk] for o in visible(user, Organization.objects.all())} == sees
+    assert {names[o.pk] for o in writable(user, Organization.objects.all())} == changes
+    for key, org in orgs.items():
+        assert can_change(user, org) == (key in changes)
+
+
+def test_organization_member_sees_only_their_organization(cast, orgs):
+    member = make_user("member_a1", Role.ORG_MEMBER, organization=orgs["a1"])
+    assert list(visible(member, Organization.objects.all())) == [orgs["a1"]]
+    assert can_change(member, orgs["a1"]) and not can_change(member, orgs["b1"])
+
+
+def test_anonymous_sees_no_scoped_records_but_public_areas(orgs):
+    from django.contrib.auth.models import AnonymousUser
+
+    from huitian.models import Area
+
+    assert not visible(AnonymousUser(), Organization.objects.all()).exists()
+    assert visible(AnonymousUser(), Area.objects.all()).count() == 154
+    assert not writable(AnonymousUser(), Area.objects.all()).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"), [(w, s) for w, s, _c in MATRIX if w not in ("resident", "nobody")]
+)
+def test_admin_change_list_holds_only_the_users_area(cast, orgs, client_as, who, sees):
+    page = client_as(getattr(cast, who)).get("/admin/registry/organization/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for key, org in orgs.items():
+        assert (org.name in html) == (key in sees), f"{who} / {org.name}"
+
+
+def test_admin_sibling_record_is_not_found(cast, orgs, client_as):
+    page = client_as(cast.street_b).get(f"/admin/registry/organization/{orgs['a1'].pk}/change/")
+    # Django's admin answers a record outside get_queryset with a redirect and "does not exist".
+    assert page.status_code == 302
+    follow = client_as(cast.street_b).get(page["Location"])
+    assert orgs["a1"].name not in follow.content.decode()
+
+
+def test_admin_read_only_roles_see_but_cannot_save(cast, orgs, client_as):
+    url = f"/admin/registry/organization/{orgs['a1'].pk}/change/"
+    page = client_as(cast.auditor).get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    post = client_as(cast.auditor).post(url, {"name": "改名", "legal_form": "community_group"})
+    assert post.status_code == 403
+    orgs["a1"].refresh_from_db()
+    assert orgs["a1"].name == "回龙观A1舞蹈队"
+
+
+def test_residents_and_members_have_no_admin(cast, client_as):
+    page = client_as(cast.resident).get("/admin/")
+    assert page.status_code == 302 and "/admin/login/" in page["Location"]
+
+
+def test_staff_role_must_sit_at_its_level(cast):
+    from django.core.exceptions import ValidationError
+
+    from huitian import services
+
+    with pytest.raises(ValidationError) as err:
+        services.assign_role(user=cast.nobody, role=Role.STREET_STAFF, area=cast.area(COMMUNITY_A1))
+    assert "area" in err.value.message_dict
+
+
+def test_users_admin_is_scoped_to_the_staff_area(cast, client_as):
+    html = client_as(cast.street_a).get("/admin/huitian/user/").content.decode()
+    assert "community_a1" in html and "community_b1" not in html
+    assert (
+        client_as(cast.street_a)
+        .get(f"/admin/huitian/user/{cast.community_a1.pk}/change/")
+        .status_code
+        == 200
+    )
+    # only district administrators hand out accounts and roles
+    assert client_as(cast.street_a).post("/admin/huitian/user/add/", {}).status_code == 403
+
+
+def test_area_admin_district_renames_and_retires_street_staff_cannot(cast, client_as):
+    area = cast.area(COMMUNITY_A2)
+    url = f"/admin/huitian/area/{area.pk}/change/"
+    assert client_as(cast.street_a).post(url, {"name": "x", "is_active": ""}).status_code == 403
+    done = client_as(cast.district).post(url, {"name": "新名称社区居委会", "is_active": ""})
+    assert done.status_code == 302
+    area.refresh_from_db()
+    assert (area.name, area.is_active, area.code) == ("新名称社区居委会", False, COMMUNITY_A2)
+    # the change is in the audit history
+    assert area.history.first().history_user == cast.district
