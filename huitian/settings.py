@@ -116,7 +116,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "huitian.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # A cache outage must not take pages down: short timeouts, errors surface fast.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -139,3 +139,16 @@ def test_area_admin_district_renames_and_retires_street_staff_cannot(cast, clien
     assert (area.name, area.is_active, area.code) == ("新名称社区居委会", False, COMMUNITY_A2)
     # the change is in the audit history
     assert area.history.first().history_user == cast.district
+
+
+def test_admin_forms_refuse_nul_and_overlong_text_and_keep_emoji(cast, client_as):
+    area = cast.area(COMMUNITY_A2)
+    url = f"/admin/huitian/area/{area.pk}/change/"
+    nul = client_as(cast.district).post(url, {"name": "龙\x00博苑", "is_active": "on"})
+    assert nul.status_code == 200 and "errorlist" in nul.content.decode()
+    long = client_as(cast.district).post(url, {"name": "长" * 10_000, "is_active": "on"})
+    assert long.status_code == 200 and "errorlist" in long.content.decode()
+    emoji = client_as(cast.district).post(url, {"name": "万润家园🏠社区 Wanrun", "is_active": "on"})
+    assert emoji.status_code == 302
+    area.refresh_from_db()
+    assert area.name == "万润家园🏠社区 Wanrun"

@@ -152,3 +152,13 @@ def test_openapi_schema_validates_and_docs_are_offline(api):
     docs = api.get("/api/docs/").content.decode()
     assert "drf_spectacular_sidecar" in docs
     assert "cdn." not in docs and "unpkg" not in docs and "jsdelivr" not in docs
+
+
+def test_server_errors_on_api_paths_keep_the_shape(rf):
+    from huitian.views import server_error
+
+    response = server_error(rf.get("/api/v1/areas/"))
+    assert response.status_code == 500
+    import json
+
+    assert json.loads(response.content)["code"] == "server_error"
