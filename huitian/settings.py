@@ -101,7 +101,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'huitian.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-(BASE_DIR / "var").mkdir(exist_ok=True)  # the SQLite file, media and collected static live here
+(BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)  # the SQLite file, media and collected static live here
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the embedded default usable with a worker thread or two.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
