@@ -112,6 +112,29 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         return cleaned
 
 
+class ReferenceDataAdmin(SimpleHistoryAdmin):
+    """Reference tables every staff member reads and only `manage_permission` holders change."""
+
+    manage_permission = "huitian.manage_areas"
+
+    def has_module_permission(self, request):
+        return is_staff_user(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_user(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(self.manage_permission)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(self.manage_permission)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(self.manage_permission) and self.deletable
+
+    deletable = False
+
+
 class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
     extra = 3
@@ -128,26 +151,13 @@ class CalendarDayInline(admin.TabularInline):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(SimpleHistoryAdmin):
+class CalendarYearAdmin(ReferenceDataAdmin):
     """Working-day calendar: enter next year's schedule when the State Council publishes it."""
 
+    manage_permission = "huitian.manage_calendar"
+    deletable = True
     inlines = [CalendarDayInline]
     list_display = ["year", "source", "notice", "entered_at"]
-
-    def has_module_permission(self, request):
-        return is_staff_user(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_staff_user(request.user)
-
-    def has_add_permission(self, request):
-        return request.user.has_perm("huitian.manage_calendar")
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("huitian.manage_calendar")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("huitian.manage_calendar")
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -169,23 +179,8 @@ class NotificationAdmin(ScopedAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(ReferenceDataAdmin):
     list_display = ["name", "code", "parent", "is_priority", "is_active", "sort_order"]
     list_filter = ["is_priority", "is_active", "parent"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
-
-    def has_module_permission(self, request):
-        return is_staff_user(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_staff_user(request.user)
-
-    def has_add_permission(self, request):
-        return request.user.has_perm("huitian.manage_areas")
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("huitian.manage_areas")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -6,12 +6,13 @@ in CI and docker-compose. `DJANGO_ENV=production`: secure settings, and
 `manage.py check --deploy` passes.
 """
 
-import importlib
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+
+from huitian.plugins import app_module
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -101,7 +102,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'huitian.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-(BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)  # the SQLite file, media and collected static live here
+(BASE_DIR / "var" / "staticfiles").mkdir(
+    parents=True, exist_ok=True
+)  # the SQLite file, media and collected static live here
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the embedded default usable with a worker thread or two.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -159,11 +162,9 @@ CELERY_BEAT_SCHEDULE = {
 # (plain data: BEAT_SCHEDULE = {...}); django-celery-beat copies them into the
 # database, where staff can edit or pause them in the admin.
 for _app in DOMAIN_APPS:
-    try:
-        CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"{_app}.schedule":
-            raise
+    _schedule = app_module(_app, "schedule")
+    if _schedule is not None:
+        CELERY_BEAT_SCHEDULE.update(_schedule.BEAT_SCHEDULE)
 
 # --- Auth -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

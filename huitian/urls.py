@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -9,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from huitian import views
 from huitian.api.urls import DOMAIN_APPS
+from huitian.plugins import app_module
 
 admin.site.site_header = _("Huitian Social Organization Platform · Staff")
 admin.site.site_title = _("Huitian platform staff")
@@ -30,11 +29,7 @@ urlpatterns = [
 
 # Each domain app may bring portal/public pages in its own urls.py.
 for app in DOMAIN_APPS:
-    try:
-        import_module(f"{app}.urls")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.urls":
-            raise
+    if app_module(app, "urls") is None:
         continue
     urlpatterns.append(path("", include(f"{app}.urls")))
 

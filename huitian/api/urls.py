@@ -4,14 +4,13 @@ Apps plug in without editing this file: `registry/api_urls.py` exposing
 `router` (a DRF SimpleRouter) and optionally `urlpatterns`.
 """
 
-from importlib import import_module
-
 from django.conf import settings
 from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.routers import DefaultRouter
 
 from huitian.api import views
+from huitian.plugins import app_module
 
 DOMAIN_APPS = settings.DOMAIN_APPS
 
@@ -33,11 +32,8 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 
 extra_patterns = []
 for app in DOMAIN_APPS:
-    try:
-        module = import_module(f"{app}.api_urls")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.api_urls":
-            raise
+    module = app_module(app, "api_urls")
+    if module is None:
         continue
     app_router = getattr(module, "router", None)
     if app_router is not None:

@@ -3,8 +3,6 @@
 Idempotent: running it twice changes nothing. Refused in production.
 """
 
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -12,6 +10,7 @@ from django.db import transaction
 from huitian import services
 from huitian.api.urls import DOMAIN_APPS
 from huitian.models import Area, Role, User
+from huitian.plugins import app_module
 
 DEMO_PASSWORD = "huitian-demo"
 # The demo cast: role → (username, display name, area code). Street 110114011 is 回龙观街道;
@@ -61,11 +60,8 @@ class Command(BaseCommand):
                     area = Area.objects.get(code=code)
                     services.assign_role(user=user, role=role, area=area)
             for app in DOMAIN_APPS:
-                try:
-                    demo = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
+                demo = app_module(app, "demo")
+                if demo is None:
                     continue
                 demo.seed(users=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))
