@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from huitian.models import READ_ONLY_ROLES, STAFF_ROLES, Role, RoleAssignment
 from huitian.scope import SUPERUSERS_ONLY, Scope
@@ -75,7 +76,7 @@ def staff_areas(user, *, for_write: bool = False, roles=None) -> list[tuple[int,
     chosen.sort(key=lambda g: len(g.area_path))
     kept: list[tuple[int, str]] = []
     for g in chosen:
-        if not any(g.area_path.startswith(path) for _, path in kept):
+        if not any(g.area_path.startswith(path) for _area_id, path in kept):
             kept.append((g.area_id, g.area_path))
     return kept
 
@@ -93,7 +94,7 @@ def scope_of(model: type[Model]) -> Scope:
 def area_filter(user, area_lookup: str, *, for_write: bool = False, roles=None) -> Q:
     """Q matching rows whose `area_lookup` lies inside one of the user's staff areas."""
     q = Q(pk__in=[])
-    for _, path in staff_areas(user, for_write=for_write, roles=roles):
+    for _area_id, path in staff_areas(user, for_write=for_write, roles=roles):
         q |= Q(**{f"{area_lookup}__path__startswith": path})
     return q
 
@@ -151,6 +152,4 @@ class Forbidden(PermissionDenied):
 def require(user, permission: str, obj=None) -> None:
     """Check a `rules` predicate in a service, so every door checks the same rule."""
     if not user.has_perm(permission, obj):
-        from django.utils.translation import gettext as _
-
         raise Forbidden(_("You are not allowed to do this here."), code="permission_denied")
