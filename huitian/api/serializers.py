@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
-from huitian.models import Area, Notification, RoleAssignment, User
+from huitian.models import Area, Category, Notification, RoleAssignment, User
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -57,3 +57,21 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
             trim_whitespace=False,
             style={"input_type": "password"},
         )
+
+
+class AreaRefSerializer(serializers.ModelSerializer):
+    """How other records point at an area in API output (shared by every app)."""
+
+    class Meta:
+        model = Area
+        fields = ["id", "code", "name", "level"]
+        ref_name = "AreaRef"
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    """How other records point at a service category in API output (shared by every app)."""
+
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name"]
+        ref_name = "CategoryRef"
