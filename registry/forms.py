@@ -1,0 +1,127 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from huitian.models import Area, Category
+from registry.models import AnnualReport, Filing, Organization, RegistrationApplication
+
+
+def _category_field():
+    return forms.ModelMultipleChoiceField(
+        label=_("service categories"),
+        queryset=Category.objects.filter(is_active=True, parent__isnull=False).order_by(
+            "parent__sort_order", "sort_order"
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class RegistrationForm(BootstrapMixin, forms.ModelForm):
+    home_area = forms.ModelChoiceField(
+        label=_("home area"),
+        queryset=Area.objects.filter(is_active=True)
+        .exclude(level=Area.Level.DISTRICT)
+        .order_by("code"),
+    )
+    categories = _category_field()
+
+    class Meta:
+        model = RegistrationApplication
+        fields = [
+            "name",
+            "legal_form",
+            "registration_level",
+            "home_area",
+            "categories",
+            "uscc",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "purpose",
+        ]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_form"].choices = [
+            c
+            for c in self.fields["legal_form"].choices
+            if c[0] != Organization.LegalForm.COMMUNITY_GROUP
+        ]
+        self.fields["registration_level"].choices = [
+            c
+            for c in self.fields["registration_level"].choices
+            if c[0] != Organization.RegistrationLevel.FILED
+        ]
+
+
+class DocumentForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("title"), max_length=100)
+    file = forms.FileField(
+        label=_("file"), help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB.")
+    )
+
+
+class FilingForm(BootstrapMixin, forms.ModelForm):
+    community = forms.ModelChoiceField(
+        label=_("community"),
+        queryset=Area.objects.filter(is_active=True, level=Area.Level.COMMUNITY).order_by("code"),
+    )
+    categories = _category_field()
+
+    class Meta:
+        model = Filing
+        fields = [
+            "name",
+            "community",
+            "categories",
+            "leader_name",
+            "contact_phone",
+            "member_count",
+            "activities",
+        ]
+        widgets = {"activities": forms.Textarea(attrs={"rows": 3})}
+
+
+class AnnualReportForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "summary", "income", "expenditure", "file"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+
+class DirectoryForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Name or credit code"), required=False)
+    street = forms.ModelChoiceField(
+        label=_("Street/town"),
+        queryset=Area.objects.filter(level=Area.Level.STREET).order_by("code"),
+        required=False,
+        empty_label=_("All"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(parent__isnull=True).order_by("sort_order"),
+        required=False,
+        empty_label=_("All"),
+    )
+    legal_form = forms.ChoiceField(
+        label=_("legal form"),
+        choices=[("", _("All")), *Organization.LegalForm.choices],
+        required=False,
+    )

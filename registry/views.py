@@ -1,0 +1,234 @@
+"""Portal and public pages: thin; services do the work, forms show errors by the field."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from huitian.access import get_visible_or_404, is_staff_user, organization_ids, visible
+from huitian.validators import mask_phone
+from huitian.workflow import WorkflowError, transitions_of
+from registry import forms, selectors, services
+from registry.models import AnnualReport, Filing, Organization, RegistrationApplication
+
+
+def _errors_to_form(form, exc):
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, WorkflowError):
+        form.add_error(None, str(exc.detail))
+        for field, msgs in exc.fields.items():
+            form.add_error(field if field in form.fields else None, msgs)
+    else:
+        form.add_error(None, getattr(exc, "messages", [str(exc)]))
+
+
+def _history(obj):
+    """Workflow steps with their states in the reader's language."""
+    labels = dict(type(obj).State.choices)
+    return [
+        {"at": t.at, "state": labels.get(t.to_state, t.to_state), "note": t.note}
+        for t in transitions_of(obj)
+    ]
+
+
+def directory(request):
+    form = forms.DirectoryForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.public_directory(
+        area=data.get("street"),
+        category=data.get("category"),
+        legal_form=data.get("legal_form") or "",
+        search=data.get("q") or "",
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/directory.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def organization_page(request, pk):
+    org = get_object_or_404(
+        selectors._with_lists(Organization.objects.select_related("merged_into")), pk=pk
+    )
+    return render(
+        request,
+        "registry/organization.html",
+        {
+            "org": org,
+            "conclusions": selectors.public_conclusions(org),
+            "is_member": org.pk in organization_ids(request.user),
+            "contact_phone": org.contact_phone
+            if is_staff_user(request.user)
+            else mask_phone(org.contact_phone)
+            if org.contact_phone
+            else "",
+        },
+    )
+
+
+@login_required
+def portal(request):
+    user = request.user
+    return render(
+        request,
+        "registry/portal.html",
+        {
+            "registrations": RegistrationApplication.objects.filter(applicant=user)
+            .select_related("home_area")
+            .order_by("-created_at"),
+            "filings": Filing.objects.filter(applicant=user)
+            .select_related("community", "organization")
+            .order_by("-created_at"),
+            "organizations": Organization.objects.filter(pk__in=organization_ids(user))
+            .select_related("home_area")
+            .prefetch_related("annual_reports", "agency_records"),
+        },
+    )
+
+
+@login_required
+def apply(request):
+    form = forms.RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+        try:
+            app = services.create_registration(
+                by=request.user, data=data, categories=form.cleaned_data["categories"], submit=True
+            )
+        except (ValidationError, WorkflowError) as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("registry:registration", pk=app.pk)
+    return render(request, "registry/apply.html", {"form": form})
+
+
+@login_required
+def registration_detail(request, pk):
+    app = get_visible_or_404(
+        request.user,
+        RegistrationApplication.objects.select_related("home_area", "organization"),
+        pk,
+    )
+    editable = app.applicant_id == request.user.pk and app.state in ("draft", "returned")
+    form = forms.RegistrationForm(
+        request.POST if request.POST.get("step") == "resubmit" else None, instance=app
+    )
+    doc_form = forms.DocumentForm(
+        request.POST if request.POST.get("step") == "document" else None,
+        request.FILES or None,
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "resubmit" and editable and form.is_valid():
+                data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+                services.update_registration(
+                    application_id=app.pk,
+                    by=request.user,
+                    data=data,
+                    categories=form.cleaned_data["categories"],
+                )
+                services.submit_registration(application_id=app.pk, by=request.user)
+                return redirect("registry:registration", pk=app.pk)
+            if request.POST.get("step") == "document" and doc_form.is_valid():
+                services.attach_registration_document(
+                    application_id=app.pk,
+                    by=request.user,
+                    title=doc_form.cleaned_data["title"],
+                    upload=doc_form.cleaned_data["file"],
+                )
+                return redirect("registry:registration", pk=app.pk)
+        except ValidationError as exc:
+            target = doc_form if request.POST.get("step") == "document" else form
+            _errors_to_form(target, exc)
+        except (WorkflowError, PermissionDenied) as exc:
+            form.add_error(None, str(getattr(exc, "detail", exc)))
+    return render(
+        request,
+        "registry/registration.html",
+        {
+            "app": app,
+            "form": form,
+            "doc_form": doc_form,
+            "editable": editable,
+            "documents": app.documents.all(),
+            "transitions": _history(app),
+        },
+    )
+
+
+@login_required
+def file_group(request):
+    form = forms.FilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+        try:
+            filing = services.submit_filing(
+                by=request.user, data=data, categories=form.cleaned_data["categories"]
+            )
+        except (ValidationError, WorkflowError) as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("registry:filing", pk=filing.pk)
+    return render(request, "registry/file.html", {"form": form})
+
+
+@login_required
+def filing_detail(request, pk):
+    filing = get_visible_or_404(
+        request.user, Filing.objects.select_related("community", "organization"), pk
+    )
+    editable = filing.applicant_id == request.user.pk and filing.state == Filing.State.RETURNED
+    form = forms.FilingForm(request.POST or None, instance=filing)
+    if request.method == "POST" and editable and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+        try:
+            services.resubmit_filing(filing_id=filing.pk, by=request.user, data=data)
+        except (ValidationError, WorkflowError) as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("registry:filing", pk=filing.pk)
+    return render(
+        request,
+        "registry/filing.html",
+        {
+            "filing": filing,
+            "form": form,
+            "editable": editable,
+            "transitions": _history(filing),
+        },
+    )
+
+
+@login_required
+def annual_report(request, pk):
+    org = get_visible_or_404(request.user, Organization.objects.all(), pk)
+    if org.pk not in organization_ids(request.user):
+        raise PermissionDenied(_("Only the organization's members submit its annual report."))
+    form = forms.AnnualReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submit_annual_report(
+                organization_id=org.pk,
+                year=data["year"],
+                by=request.user,
+                summary=data["summary"],
+                income=data["income"],
+                expenditure=data["expenditure"],
+                upload=data.get("file") or None,
+            )
+        except (ValidationError, WorkflowError) as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("registry:portal")
+    reports = visible(request.user, AnnualReport.objects.filter(organization=org))
+    return render(
+        request, "registry/annual_report.html", {"org": org, "form": form, "reports": reports}
+    )

@@ -1,0 +1,294 @@
+"""Portal pages and admin screens: the same services and rules behind other doors."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from huitian.models import Role
+from registry.models import AnnualReport, Filing, Organization, RegistrationApplication
+from tests.conftest import api_as, make_user
+from tests.registry.factories import FilingFactory, OrganizationFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_portal_apply_shows_field_errors_then_submits(cast, client_as):
+    c = client_as(cast.resident)
+    form = {
+        "name": "回天助老服务中心",
+        "legal_form": "social_service",
+        "registration_level": "district",
+        "home_area": cast.area("110114011001").pk,
+        "categories": [],
+        "uscc": "123",
+        "legal_representative": "张明",
+        "contact_name": "张明",
+        "contact_phone": "12345",
+        "purpose": "助老",
+    }
+    r = c.post("/portal/registrations/new/", form)
+    assert r.status_code == 200
+    assert r.context["form"].errors.keys() >= {"uscc", "contact_phone"}
+    assert "invalid-feedback" in r.content.decode()
+    form.update(uscc="", contact_phone="13800138000")
+    r = c.post("/portal/registrations/new/", form)
+    app = RegistrationApplication.objects.get(applicant=cast.resident)
+    assert r.status_code == 302 and r.url == f"/portal/registrations/{app.pk}/"
+    assert app.state == "submitted"
+    assert "回天助老服务中心" in c.get("/portal/").content.decode()
+
+
+def test_portal_pages_need_sign_in_and_hide_others(cast, client, client_as):
+    app = RegistrationFactory(applicant=cast.resident)
+    assert client.get("/portal/").status_code == 302
+    assert client_as(cast.resident_other).get(f"/portal/registrations/{app.pk}/").status_code == 404
+    assert client_as(cast.resident).get(f"/portal/registrations/{app.pk}/").status_code == 200
+
+
+def test_portal_resubmits_a_returned_application(cast, client_as):
+    app = RegistrationFactory(applicant=cast.resident, state="returned", missing_items=["章程"])
+    c = client_as(cast.resident)
+    page = c.get(f"/portal/registrations/{app.pk}/").content.decode()
+    assert "章程" in page
+    data = {
+        "step": "resubmit",
+        "name": app.name,
+        "legal_form": app.legal_form,
+        "registration_level": app.registration_level,
+        "home_area": app.home_area_id,
+        "uscc": "",
+        "legal_representative": "张明",
+        "contact_name": "张明",
+        "contact_phone": "13800138000",
+        "purpose": "补充了章程",
+    }
+    assert c.post(f"/portal/registrations/{app.pk}/", data).status_code == 302
+    app.refresh_from_db()
+    assert app.state == "submitted" and app.purpose == "补充了章程"
+
+
+def test_portal_filing(cast, client_as):
+    c = client_as(cast.resident)
+    r = c.post(
+        "/portal/filings/new/",
+        {
+            "name": "龙博苑书画社",
+            "community": cast.area("110114011001").pk,
+            "leader_name": "孙丽",
+            "contact_phone": "13622223333",
+            "member_count": 2,
+            "activities": "书画交流",
+        },
+    )
+    assert r.status_code == 200 and "member_count" in r.context["form"].errors
+    r = c.post(
+        "/portal/filings/new/",
+        {
+            "name": "龙博苑书画社",
+            "community": cast.area("110114011001").pk,
+            "leader_name": "孙丽",
+            "contact_phone": "13622223333",
+            "member_count": 8,
+            "activities": "书画交流",
+        },
+    )
+    assert r.status_code == 302
+    assert Filing.objects.get(name="龙博苑书画社").state == "submitted"
+
+
+def test_annual_report_by_member_then_public_conclusion(cast, client, client_as):
+    org = OrganizationFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=org)
+    c = client_as(member)
+    upload = SimpleUploadedFile("2025.pdf", b"%PDF-1.4 report")
+    r = c.post(
+        f"/portal/organizations/{org.pk}/annual-report/",
+        {
+            "year": 2025,
+            "summary": "开展活动 30 场",
+            "income": "1000.00",
+            "expenditure": "800.50",
+            "file": upload,
+        },
+    )
+    assert r.status_code == 302, r.context["form"].errors
+    report = AnnualReport.objects.get(organization=org, year=2025)
+    # twice is refused with a reason by the field
+    r = c.post(
+        f"/portal/organizations/{org.pk}/annual-report/",
+        {"year": 2025, "summary": "x", "income": "0", "expenditure": "0"},
+    )
+    assert r.status_code == 200 and r.context["form"].non_field_errors()
+    # outsiders cannot submit for it
+    assert (
+        client_as(cast.resident).get(f"/portal/organizations/{org.pk}/annual-report/").status_code
+        == 404
+    )
+    # staff record the conclusion; it is public
+    url = f"/api/v1/annual-reports/{report.pk}/conclude/"
+    assert api_as(cast.community_a1).post(url, {"conclusion": "pass"}).status_code == 403
+    assert api_as(cast.street_b).post(url, {"conclusion": "pass"}).status_code == 404
+    assert api_as(cast.street_a).post(url, {"conclusion": "basic"}).status_code == 200
+    assert api_as(cast.district).post(url, {"conclusion": "fail"}).status_code == 409
+    page = client.get(f"/organizations/{org.pk}/").content.decode()
+    assert "2025" in page and "基本合格" in page
+
+
+def test_missing_annual_reports_are_flagged_after_the_deadline(cast):
+    import datetime
+
+    from huitian.models import Notification
+    from registry import services
+    from registry.models import InspectionYear
+
+    late = OrganizationFactory()
+    done = OrganizationFactory()
+    Organization.objects.update(created_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    member = make_user("late_member", Role.ORG_MEMBER, organization=late)
+    AnnualReport.objects.create(organization=done, year=2025, summary="ok")
+    InspectionYear.objects.create(year=2025, deadline=datetime.date(2026, 5, 31))
+    assert services.flag_missing_annual_reports(today=datetime.date(2026, 5, 31)) == 0
+    assert services.flag_missing_annual_reports(today=datetime.date(2026, 6, 1)) == 1
+    assert services.flag_missing_annual_reports(today=datetime.date(2026, 6, 2)) == 0
+    assert Notification.objects.filter(recipient=member, kind="registry.annual_report_missing")
+
+
+def test_admin_queue_is_scoped_and_actions_call_services(cast, client_as):
+    mine = RegistrationFactory(name="甲街道申请")
+    RegistrationFactory(name="乙街道申请", home_area=cast.area("110114008001"))
+    c = client_as(cast.street_a)
+    page = c.get("/admin/registry/registrationapplication/").content.decode()
+    assert "甲街道申请" in page and "乙街道申请" not in page
+    r = c.post(
+        "/admin/registry/registrationapplication/",
+        {"action": "accept", "_selected_action": [mine.pk]},
+        follow=True,
+    )
+    assert r.status_code == 200
+    mine.refresh_from_db()
+    assert mine.state == "accepted" and mine.decision_due
+    # street staff may not approve: the refusal is a message, nothing changes
+    r = c.post(
+        "/admin/registry/registrationapplication/",
+        {"action": "approve", "_selected_action": [mine.pk], "apply": "1", "uscc": ""},
+        follow=True,
+    )
+    assert "您无权在此进行该操作" in r.content.decode()
+    mine.refresh_from_db()
+    assert mine.state == "accepted"
+    # the district approves with a code through the action form
+    from tests.registry.factories import make_uscc
+
+    r = client_as(cast.district).post(
+        "/admin/registry/registrationapplication/",
+        {"action": "approve", "_selected_action": [mine.pk], "apply": "1", "uscc": make_uscc(42)},
+        follow=True,
+    )
+    mine.refresh_from_db()
+    assert mine.state == "approved" and mine.organization.uscc == make_uscc(42)
+
+
+def test_admin_filing_actions(cast, client_as):
+    f = FilingFactory()
+    c = client_as(cast.community_a1)
+    c.post("/admin/registry/filing/", {"action": "pass_review", "_selected_action": [f.pk]})
+    f.refresh_from_db()
+    assert f.state == "reviewed"
+    client_as(cast.federation_a).post(
+        "/admin/registry/filing/", {"action": "file_group", "_selected_action": [f.pk]}
+    )
+    f.refresh_from_db()
+    assert f.state == "filed" and f.organization.filing_number
+
+
+def test_admin_organization_list_query_count(cast, client_as, django_assert_max_num_queries):
+    c = client_as(cast.district)
+    for _ in range(3):
+        OrganizationFactory()
+    c.get("/admin/registry/organization/")  # warm the per-process caches (content types)
+    with django_assert_max_num_queries(30) as first:
+        assert c.get("/admin/registry/organization/").status_code == 200
+    for _ in range(10):
+        OrganizationFactory()
+    with django_assert_max_num_queries(30) as second:
+        c.get("/admin/registry/organization/")
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert Organization.objects.count() == 13
+
+
+def test_admin_paper_application_outside_the_clerks_area_is_a_field_error(cast, client_as):
+    c = client_as(cast.street_a)
+    data = {
+        "name": "纸质申请中心",
+        "legal_form": "social_service",
+        "registration_level": "district",
+        "home_area": cast.area("110114008001").pk,
+        "uscc": "",
+        "legal_representative": "张明",
+        "contact_name": "张明",
+        "contact_phone": "13800138000",
+        "purpose": "助老",
+    }
+    page = c.get("/admin/registry/registrationapplication/add/")
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    r = c.post("/admin/registry/registrationapplication/add/", data)
+    assert r.status_code == 200
+    assert "home_area" in r.context["adminform"].form.errors
+    data["home_area"] = cast.area("110114011001").pk
+    r = c.post("/admin/registry/registrationapplication/add/", data)
+    assert r.status_code == 302, r.context["adminform"].form.errors
+    app = RegistrationApplication.objects.get(name="纸质申请中心")
+    assert app.channel == "paper" and app.state == "submitted"
+
+
+def test_approval_reactivates_a_suspended_organization(cast):
+    from registry import services
+    from tests.registry.factories import make_uscc
+
+    org = OrganizationFactory(status="suspended", uscc=make_uscc(61))
+    app = RegistrationFactory(state="accepted", organization=org, uscc=org.uscc)
+    services.approve_registration(application_id=app.pk, by=cast.district)
+    org.refresh_from_db()
+    assert org.status == "active"
+    assert Organization.objects.filter(uscc=org.uscc).count() == 1
+
+
+def test_admin_agency_record_for_a_registered_org_is_refused_beside_the_field(cast, client_as):
+    registered = OrganizationFactory()
+    group = OrganizationFactory(
+        uscc=None, registration_level="filed", legal_form="community_group", filing_number="F-9"
+    )
+    c = client_as(cast.federation_a)
+    data = {
+        "kind": "errand",
+        "date": "2026-03-01",
+        "title": "代办登记",
+        "organization": registered.pk,
+    }
+    r = c.post("/admin/registry/agencyrecord/add/", data)
+    assert r.status_code == 200
+    assert "organization" in r.context["adminform"].form.errors
+    data["organization"] = group.pk
+    r = c.post("/admin/registry/agencyrecord/add/", data)
+    assert r.status_code == 302
+    assert group.agency_records.get().recorded_by == cast.federation_a
+
+
+def test_admin_deregistration_refusal_is_a_message(cast, client_as):
+    from registry import services
+
+    org = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="解散"
+    )
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    dereg.assets.create(description="打印机", value=800)
+    r = client_as(cast.district).post(
+        "/admin/registry/deregistration/",
+        {"action": "deregister", "_selected_action": [dereg.pk]},
+        follow=True,
+    )
+    assert "打印机" in r.content.decode()
+    org.refresh_from_db()
+    assert org.status == "liquidating"
