@@ -1,0 +1,195 @@
+# ruff: noqa: E501  (SQL and report lines read better unwrapped)
+"""The 1,000,000-need dataset (generated in SQL) and the compile benchmarks."""
+
+import datetime
+import time
+
+from django.db import connection
+from django.utils import timezone
+
+
+def timed(func, *args, repeat: int = 1, **kwargs):
+    best = None
+    result = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = func(*args, **kwargs)
+        elapsed = time.perf_counter() - t0
+        best = elapsed if best is None else min(best, elapsed)
+    return best, result
+
+
+def report(name: str, seconds: float, floor: float, floor_name: str, extra: str = "") -> None:
+    ratio = seconds / floor if floor else float("inf")
+    print(
+        f"{name:<44} {seconds * 1000:10.1f} ms   floor ({floor_name}) {floor * 1000:9.1f} ms   ratio {ratio:6.2f}{extra}"
+    )
+
+
+def prepare(n: int, *, regenerate: bool = False) -> dict:
+    from huitian import services
+    from huitian.models import Area, Category, Role, User
+    from huitian.taxonomy import seed_categories
+    from procurement.models import Need, NeedsList, NeedsListEntry
+
+    services.load_areas()
+    services.seed_calendar_from_package()
+    seed_categories(Category)
+    district = Area.objects.get(code="110114")
+    community = Area.objects.get(code="110114011001")
+    users = {}
+    for name, role, area in [
+        ("bench_district", Role.DISTRICT_ADMIN, district),
+        ("bench_community", Role.COMMUNITY_STAFF, community),
+        ("bench_resident", Role.RESIDENT, community),
+    ]:
+        user, _ = User.objects.get_or_create(username=name)
+        if not user.check_password("bench-password-123456"):
+            user.set_password("bench-password-123456")
+            user.save()
+        services.assign_role(user=user, role=role, area=area)
+        users[name] = user
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username__startswith="bench_").delete()
+    have = Need.objects.count()
+    if regenerate or abs(have - n) > n * 0.01 + 3000:
+        print(f"generating {n} needs in SQL (had {have}) …", flush=True)
+        t0 = time.perf_counter()
+        NeedsListEntry.objects.all().delete()
+        NeedsList.objects.all().delete()
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE procurement_need, procurement_topic RESTART IDENTITY CASCADE")
+        _generate(n, users["bench_resident"].pk)
+        print(f"  generated in {time.perf_counter() - t0:.1f} s", flush=True)
+    else:
+        print(f"reusing {have} needs")
+        # Undo the previous run's extra day so each run measures the same thing.
+        Need.objects.filter(external_ref__startswith="BENCH-DAY-").delete()
+        Need.objects.filter(channel="api", title__startswith="压测").delete()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE procurement_need")
+        cur.execute("ANALYZE procurement_topic")
+    return {"users": users, "n": Need.objects.count(), "community": community}
+
+
+def _generate(n: int, resident_id: int) -> None:
+    from huitian.models import Area, Category
+
+    communities = list(Area.objects.filter(level="community").values_list("pk", flat=True))
+    categories = list(Category.objects.filter(parent__isnull=False).values_list("pk", flat=True))
+    topics = max(1, n // 12)
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO procurement_topic (area_id, category_id, title, tokens, state, need_count,
+                   max_urgency, last_need_at, created_at, changed_at)
+            SELECT (%(c)s::bigint[])[1 + (i %% array_length(%(c)s::bigint[], 1))],
+                   (%(k)s::bigint[])[1 + ((i / 7) %% array_length(%(k)s::bigint[], 1))],
+                   '话题' || i, '电梯 故障 话题' || i, 'open', 0, 1, now(), now(), now()
+            FROM generate_series(1, %(t)s) AS i
+            """,
+            {"c": communities, "k": categories, "t": topics},
+        )
+        cur.execute("SELECT min(id), max(id) FROM procurement_topic")
+        lo, hi = cur.fetchone()
+        cur.execute(
+            """
+            INSERT INTO procurement_need (tracking_code, channel, community_id, category_id, title, text,
+                urgency, address, contact_name, contact_phone, anonymous, submitter_id, state,
+                reject_reason, unresolved_reason, created_at, updated_at, response_due, resolution_due,
+                responded_at, resolved_at, closed_at, satisfaction, satisfaction_comment, tokens,
+                grouped_at, topic_id)
+            SELECT 'B' || lpad(to_hex(g.i), 9, '0'),
+                   (ARRAY['hotline_12345','changping_app','huitian_platform','web_form','api'])[1 + g.i %% 5],
+                   t.area_id, t.category_id, t.title, t.title || '：楼道电梯经常故障，居民出行不便',
+                   1 + (g.i %% 17 = 0)::int + (g.i %% 101 = 0)::int, '', '',
+                   '138' || lpad((g.i %% 100000000)::text, 8, '0'), false,
+                   CASE WHEN g.i %% 50 = 0 THEN %(r)s ELSE NULL END,
+                   (ARRAY['closed','closed','closed','resolved','in_service','accepted','received','rejected'])[1 + g.i %% 8],
+                   '', '', g.at, g.at, (g.at + interval '1 day')::date, (g.at + interval '20 day')::date,
+                   g.at + interval '5 hour', CASE WHEN g.i %% 8 < 4 THEN g.at + interval '6 day' END,
+                   CASE WHEN g.i %% 8 < 3 THEN g.at + interval '7 day' END,
+                   CASE WHEN g.i %% 8 < 3 THEN 1 + g.i %% 5 END, '', t.tokens, g.at, t.id
+            FROM (SELECT i, now() - (i::float / %(n)s) * interval '365 days' AS at,
+                         %(lo)s + (i * 7919) %% (%(hi)s - %(lo)s + 1) AS topic
+                  FROM generate_series(1, %(n)s) AS i) AS g
+            JOIN procurement_topic t ON t.id = g.topic
+            """,
+            {"n": n, "lo": lo, "hi": hi, "r": resident_id},
+        )
+        cur.execute(
+            """UPDATE procurement_topic t SET need_count = s.n, last_need_at = s.last, max_urgency = s.u
+               FROM (SELECT topic_id, count(*) n, max(created_at) last, max(urgency) u
+                     FROM procurement_need GROUP BY topic_id) s WHERE s.topic_id = t.id"""
+        )
+
+
+FLOOR_SQL = """
+    SELECT topic_id, count(*), count(DISTINCT COALESCE(submitter_id::text, NULLIF(contact_phone, ''), tracking_code)),
+           max(urgency), max(created_at)
+    FROM procurement_need
+    WHERE created_at >= %s AND created_at < %s AND topic_id IS NOT NULL AND state <> 'rejected'
+    GROUP BY topic_id
+"""
+
+
+def _floor(lo, hi) -> int:
+    with connection.cursor() as cur:
+        cur.execute(FLOOR_SQL, [lo, hi])
+        return len(cur.fetchall())
+
+
+def bench_compile(ctx: dict) -> None:
+    from huitian.models import Category
+    from procurement.models import Need, NeedsList
+    from procurement.services import lists
+    from procurement.services.lists import _bounds
+
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=365), today
+    lo, hi = _bounds(start, end)
+    NeedsList.objects.filter(period_start=start, period_end=end).delete()
+    floor, rows = timed(_floor, lo, hi, repeat=2)
+    full, _lst = timed(
+        lists.compile_needs_list, period_start=start, period_end=end, full=True, group_first=False
+    )
+    report(f"full compile ({ctx['n']:,} needs, {rows:,} topics)", full, floor, "SQL GROUP BY")
+    # One day's new needs, saved the way residents' are (grouping still to do).
+    cats = list(Category.objects.filter(parent__isnull=False)[:12])
+    texts = [
+        "电梯经常故障停运",
+        "楼道灯不亮",
+        "小区门口乱停车",
+        "垃圾桶站满溢",
+        "老年餐桌午饭不够",
+        "广场舞噪音扰民",
+    ]
+    from huitian.models import Area
+
+    communities = list(Area.objects.filter(level="community")[:60])
+    day = int(__import__("os").environ.get("BENCH_DAY_NEEDS", 2500))
+    rows_new = [
+        Need(
+            channel="hotline_12345",
+            community=communities[i % len(communities)],
+            category=cats[i % len(cats)],
+            title=texts[i % len(texts)],
+            text=f"{i % 20}号楼{texts[i % len(texts)]}，请尽快处理",
+            contact_phone=f"139{i:08d}",
+            external_ref=f"BENCH-DAY-{i}",
+            response_due=today,
+            resolution_due=today,
+        )
+        for i in range(day)
+    ]
+    t0 = time.perf_counter()
+    Need.objects.bulk_create(rows_new, batch_size=1000)
+    insert = time.perf_counter() - t0
+    incr, _ = timed(lists.compile_needs_list, period_start=start, period_end=end)
+    report(
+        f"incremental compile ({day:,} new needs, jieba incl.)", incr, floor, "full SQL GROUP BY"
+    )
+    again, _ = timed(lists.compile_needs_list, period_start=start, period_end=end)
+    report("incremental compile, nothing new", again, floor, "full SQL GROUP BY")
+    print(f"  (inserting the day's {day:,} needs took {insert * 1000:.0f} ms)")

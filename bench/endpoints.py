@@ -1,0 +1,104 @@
+# ruff: noqa: E501  (SQL and report lines read better unwrapped)
+"""In-process endpoint timings against raw INSERT/SELECT floors."""
+
+import time
+
+from django.db import connection
+from rest_framework.test import APIClient
+
+from bench.dataset import report
+
+BODY = {
+    "community": "110114011001",
+    "category": "elderly_meals",
+    "title": "压测老年餐桌午饭不够",
+    "text": "三号楼老年餐桌中午饭菜经常不够，高龄老人吃不上热饭",
+    "contact_phone": "13812345678",
+}
+
+
+def _raw_insert(k: int) -> float:
+    from huitian.models import Area, Category
+
+    cid = Area.objects.get(code=BODY["community"]).pk
+    kid = Category.objects.get(code=BODY["category"]).pk
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        for i in range(k):
+            cur.execute(
+                """INSERT INTO procurement_need (tracking_code, channel, community_id, category_id, title,
+                   text, urgency, address, contact_name, contact_phone, anonymous, state, reject_reason,
+                   unresolved_reason, created_at, updated_at, satisfaction_comment, tokens)
+                   VALUES (%s, 'api', %s, %s, %s, %s, 1, '', '', %s, false, 'received', '', '', now(), now(),
+                   '', '') RETURNING id""",
+                [
+                    f"RAW{i:07d}{int(t0) % 100}",
+                    cid,
+                    kid,
+                    BODY["title"],
+                    BODY["text"],
+                    BODY["contact_phone"],
+                ],
+            )
+    elapsed = (time.perf_counter() - t0) / k
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM procurement_need WHERE tracking_code LIKE 'RAW%%'")
+    return elapsed
+
+
+def _raw_select(user_area_path: str, k: int) -> float:
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        for _ in range(k):
+            cur.execute(
+                """SELECT count(*) FROM procurement_need n JOIN huitian_area a ON a.id = n.community_id
+                   WHERE a.path LIKE %s""",
+                [user_area_path + "%"],
+            )
+            cur.fetchone()
+            cur.execute(
+                """SELECT n.*, a.*, c.* FROM procurement_need n JOIN huitian_area a ON a.id = n.community_id
+                   JOIN huitian_category c ON c.id = n.category_id
+                   WHERE a.path LIKE %s ORDER BY n.created_at DESC, n.id DESC LIMIT 20""",
+                [user_area_path + "%"],
+            )
+            cur.fetchall()
+    return (time.perf_counter() - t0) / k
+
+
+def bench_endpoints(ctx: dict, k: int = 200) -> None:
+    from huitian.access import forget_grants
+
+    resident = ctx["users"]["bench_resident"]
+    client = APIClient()
+    client.force_authenticate(resident)
+    client.post("/api/v1/needs/", BODY, format="json")  # warm up
+    t0 = time.perf_counter()
+    for _ in range(k):
+        r = client.post("/api/v1/needs/", BODY, format="json")
+        assert r.status_code == 201, r.content
+    post = (time.perf_counter() - t0) / k
+    report("POST /api/v1/needs/ (in process, per request)", post, _raw_insert(k), "raw INSERT")
+
+    for name in ("bench_community", "bench_district"):
+        user = ctx["users"][name]
+        forget_grants(user)
+        client = APIClient()
+        client.force_authenticate(user)
+        client.get("/api/v1/needs/")
+        kk = 50 if name == "bench_district" else k
+        t0 = time.perf_counter()
+        for _ in range(kk):
+            r = client.get("/api/v1/needs/")
+        get = (time.perf_counter() - t0) / kk
+        path = (
+            ctx["community"].path
+            if name == "bench_community"
+            else ctx["community"].parent.parent.path
+        )
+        report(
+            f"GET /api/v1/needs/ as {name.split('_')[1]} ({r.data['count']:,} rows)",
+            get,
+            _raw_select(path, kk),
+            "raw count+SELECT",
+        )

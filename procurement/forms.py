@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huitian.models import Area, Category
+from huitian.validators import validate_clean_text, validate_phone
+from procurement.models.needs import TEXT_LIMIT, TITLE_LIMIT
+
+
+class NeedForm(forms.Form):
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True).select_related(
+            "parent"
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True, parent__isnull=False)
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_LIMIT, validators=[validate_clean_text]
+    )
+    text = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_clean_text],
+    )
+    address = forms.CharField(
+        label=_("Address (optional)"),
+        max_length=200,
+        required=False,
+        validators=[validate_clean_text],
+    )
+    contact_name = forms.CharField(
+        label=_("Your name"), max_length=60, required=False, validators=[validate_clean_text]
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone (only the handling staff see it)"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+    )
+    anonymous = forms.BooleanField(label=_("Submit anonymously"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("anonymous")
+            and not data.get("contact_phone")
+            and not self.errors.get("contact_phone")
+        ):
+            self.add_error("contact_phone", _("Leave a phone number, or submit anonymously."))
+        return data
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=12)
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        coerce=int,
+        choices=[(5, "5 ★★★★★"), (4, "4 ★★★★"), (3, "3 ★★★"), (2, "2 ★★"), (1, "1 ★")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Your comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_clean_text],
+    )
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why reopen?"), max_length=1000, validators=[validate_clean_text]
+    )

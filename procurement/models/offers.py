@@ -1,0 +1,68 @@
+"""Service offers from organizations: the supply list (服务供给清单, P3)."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from huitian.models import Area, Category
+from huitian.scope import Scope
+from huitian.validators import validate_clean_text
+
+
+class Offer(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="offers",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="offers"
+    )
+    title = models.CharField(_("title"), max_length=120, validators=[validate_clean_text])
+    description = models.TextField(
+        _("description"), max_length=2000, validators=[validate_clean_text]
+    )
+    areas = models.ManyToManyField(
+        Area, verbose_name=_("communities or streets served"), related_name="offers"
+    )
+    capacity_per_month = models.PositiveIntegerField(_("capacity per month"), default=10)
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    price_min = models.DecimalField(
+        _("price from (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    price_max = models.DecimalField(
+        _("price up to (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    valid_until = models.DateField(_("valid until"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.ACTIVE, db_index=True
+    )
+    expiry_notice_sent_at = models.DateTimeField(_("expiry notice sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    # The supply list is public; writes are checked by rules (members of the organization).
+    scope = Scope(public=True)
+
+    class Meta:
+        verbose_name = _("service offer")
+        verbose_name_plural = _("service offers")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_min__isnull=True)
+                | models.Q(price_max__isnull=True)
+                | models.Q(price_min__lte=models.F("price_max")),
+                name="offer_price_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,1 @@
+"""Writes of the needs / supply / matching issue, one module per concept."""

@@ -1,0 +1,332 @@
+"""Needs intake and lifecycle (P1): every write that means something."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huitian.access import Forbidden, require
+from huitian.models import Area, Category, Role, User
+from huitian.services import notify
+from huitian.sweep import enqueue_on_commit
+from huitian.validators import normalize_phone
+from huitian.workdays import WorkingCalendar
+from huitian.workflow import WorkflowError, move, record_creation
+from procurement import refdata
+from procurement.models import Need, NeedPhoto
+
+MAX_PHOTOS = 6
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+
+
+def default_deadlines() -> tuple[int, int]:
+    return (
+        getattr(settings, "PROCUREMENT_RESPONSE_DAYS", 1),
+        getattr(settings, "PROCUREMENT_RESOLUTION_DAYS", 15),
+    )
+
+
+def reopen_window_days() -> int:
+    return getattr(settings, "PROCUREMENT_REOPEN_WORKING_DAYS", 5)
+
+
+def deadlines_for(category: Category) -> tuple[int, int]:
+    """(response, resolution) working days for a category, falling back to its group."""
+    table = refdata.deadlines()
+    return table.get(category.pk) or table.get(category.parent_id) or default_deadlines()
+
+
+def validate_photos(photos) -> None:
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(
+            {"photos": _("At most %(n)d photos.") % {"n": MAX_PHOTOS}}, code="too_many"
+        )
+    for photo in photos:
+        if photo.size > MAX_PHOTO_BYTES:
+            raise ValidationError(
+                {"photos": _("Each photo must be at most 5 MB.")}, code="too_large"
+            )
+        kind = getattr(photo, "content_type", "") or ""
+        if kind and kind not in PHOTO_TYPES:
+            raise ValidationError(
+                {"photos": _("Photos must be JPEG, PNG, WebP or HEIC images.")}, code="type"
+            )
+
+
+def submit_need(
+    *,
+    channel: str,
+    community: Area,
+    category: Category,
+    title: str,
+    text: str,
+    submitter: User | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    anonymous: bool = False,
+    address: str = "",
+    lat=None,
+    lng=None,
+    urgency: int = Need.Urgency.NORMAL,
+    external_ref: str | None = None,
+    photos=(),
+    created_at: datetime.datetime | None = None,
+    by: User | None = None,
+) -> Need:
+    """Save a need and its tracking code first; grouping and notices follow after commit.
+
+    Nothing that can fail later (jieba, Celery, notifications) runs before the row
+    is committed: `grouped_at IS NULL` is the queue the sweep works from.
+    """
+    if community.level != Area.Level.COMMUNITY or not community.is_active:
+        raise ValidationError({"community": _("Choose an active community.")})
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    photos = list(photos or [])
+    validate_photos(photos)
+    received = created_at or timezone.now()
+    response_days, resolution_days = deadlines_for(category)
+    cal = refdata.calendar()
+    day = timezone.localtime(received).date()
+    need = Need(
+        channel=channel,
+        community=community,
+        category=category,
+        title=title.strip(),
+        text=text.strip(),
+        submitter=submitter if getattr(submitter, "pk", None) else None,
+        contact_name="" if anonymous else contact_name.strip(),
+        contact_phone=normalize_phone(contact_phone) if contact_phone else "",
+        anonymous=anonymous,
+        address=address.strip(),
+        lat=lat,
+        lng=lng,
+        urgency=urgency,
+        external_ref=external_ref or None,
+        created_at=received,
+        response_due=cal.add_working_days(day, response_days),
+        resolution_due=cal.add_working_days(day, resolution_days),
+    )
+    # Field validators only: the foreign keys were resolved above and the database
+    # enforces the constraints (a re-imported external reference raises IntegrityError).
+    need.clean_fields(exclude=["tracking_code", "topic", "submitter", "community", "category"])
+    with transaction.atomic():
+        need.save()
+        for photo in photos:
+            NeedPhoto.objects.create(need=need, image=photo)
+        record_creation(need, by=by or need.submitter, state=need.state)
+        from procurement.tasks import group_need
+
+        enqueue_on_commit(group_need, need.pk)
+    return need
+
+
+def _locked(need_id: int) -> Need:
+    return Need.objects.select_for_update().select_related("community", "category").get(pk=need_id)
+
+
+def _notify_submitter(need: Need, title: str) -> None:
+    if need.submitter_id:
+        notify(
+            recipients=[need.submitter],
+            kind="procurement.need",
+            title=title,
+            url=f"/needs/track/{need.tracking_code}/",
+        )
+
+
+@transaction.atomic
+def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
+    need = _locked(need_id)
+    require(by, "procurement.handle_need", need)
+    move(need, Need.FLOW["accept"], by=by, note=note)
+    need.responded_at = timezone.now()
+    need.save(update_fields=["state", "responded_at", "updated_at"])
+    _notify_submitter(need, _("Your need %(code)s was accepted") % {"code": need.tracking_code})
+    return need
+
+
+@transaction.atomic
+def reject_need(*, need_id: int, by: User, reason: str, note: str) -> Need:
+    need = _locked(need_id)
+    require(by, "procurement.handle_need", need)
+    if reason not in Need.RejectReason.values:
+        raise WorkflowError(
+            "reason_required",
+            _("Say why the need is rejected."),
+            fields={"reason": [_("Choose out of scope or duplicate.")]},
+        )
+    move(need, Need.FLOW["reject"], by=by, note=note)
+    need.reject_reason = reason
+    need.responded_at = timezone.now()
+    need.save(update_fields=["state", "reject_reason", "responded_at", "updated_at"])
+    _notify_submitter(need, _("Your need %(code)s was not accepted") % {"code": need.tracking_code})
+    return need
+
+
+@transaction.atomic
+def assign_need(
+    *, need_id: int, by: User, area: Area | None = None, organization=None, note: str = ""
+) -> Need:
+    """Hand a need to a community, a street or an organization."""
+    need = _locked(need_id)
+    require(by, "procurement.handle_need", need)
+    if (area is None) == (organization is None):
+        raise WorkflowError(
+            "assignee_required",
+            _("Assign the need to one community, street or organization."),
+            fields={"assignee": [_("Choose exactly one assignee.")]},
+        )
+    if area is not None and not (
+        area.level != Area.Level.DISTRICT and area.contains(need.community)
+    ):
+        raise WorkflowError(
+            "assignee_outside",
+            _("Assign to the need's own community or street."),
+            fields={"area": [_("This area does not contain the need's community.")]},
+        )
+    if organization is not None and organization.status != "active":
+        raise WorkflowError(
+            "organization_inactive",
+            _("Only an active organization can take a need."),
+            fields={"organization": [_("This organization is not active.")]},
+        )
+    move(need, Need.FLOW["assign"], by=by, note=note)
+    need.assigned_area, need.assigned_org = area, organization
+    need.save(update_fields=["state", "assigned_area", "assigned_org", "updated_at"])
+    if organization is not None:
+        notify(
+            recipients=org_members(organization),
+            kind="procurement.need_assigned",
+            title=_("A need was assigned to you: %(title)s") % {"title": need.title},
+            url=f"/api/v1/needs/{need.pk}/",
+        )
+    return need
+
+
+def org_members(organization) -> list[User]:
+    return list(
+        User.objects.filter(
+            role_assignments__organization=organization,
+            role_assignments__role=Role.ORG_MEMBER,
+            role_assignments__is_active=True,
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def start_service(*, need_id: int, by: User, note: str = "") -> Need:
+    need = _locked(need_id)
+    require(by, "procurement.serve_need", need)
+    move(need, Need.FLOW["start"], by=by, note=note)
+    need.save(update_fields=["state", "updated_at"])
+    _notify_submitter(
+        need, _("Service started on your need %(code)s") % {"code": need.tracking_code}
+    )
+    return need
+
+
+@transaction.atomic
+def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
+    need = _locked(need_id)
+    require(by, "procurement.serve_need", need)
+    move(need, Need.FLOW["resolve"], by=by, note=note)
+    need.resolved_at = timezone.now()
+    need.save(update_fields=["state", "resolved_at", "updated_at"])
+    _notify_submitter(
+        need, _("Your need %(code)s is resolved: please rate it") % {"code": need.tracking_code}
+    )
+    return need
+
+
+@transaction.atomic
+def close_unresolved(*, need_id: int, by: User, reason: str, note: str) -> Need:
+    need = _locked(need_id)
+    require(by, "procurement.handle_need", need)
+    if reason not in Need.UnresolvedReason.values:
+        raise WorkflowError(
+            "reason_required",
+            _("Say why the need is closed without resolution."),
+            fields={"reason": [_("Choose a reason.")]},
+        )
+    move(need, Need.FLOW["close_unresolved"], by=by, note=note)
+    need.unresolved_reason = reason
+    need.closed_at = timezone.now()
+    need.save(update_fields=["state", "unresolved_reason", "closed_at", "updated_at"])
+    return need
+
+
+def _resident_may_act(need: Need, by: User | None, tracking_code: str | None) -> None:
+    """The resident acts as the submitter (signed in) or as the holder of the tracking code."""
+    if tracking_code and tracking_code == need.tracking_code:
+        return
+    if by is not None and getattr(by, "is_authenticated", False):
+        require(by, "procurement.rate_need", need)
+        return
+    raise Forbidden(_("Only the resident who raised the need can do this."))
+
+
+@transaction.atomic
+def rate_need(
+    *,
+    need_id: int,
+    satisfaction: int,
+    comment: str = "",
+    by: User | None = None,
+    tracking_code: str | None = None,
+) -> Need:
+    """The resident closes a resolved need with a satisfaction score (1–5) and comment."""
+    need = _locked(need_id)
+    _resident_may_act(need, by, tracking_code)
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise ValidationError({"satisfaction": _("Give a score from 1 to 5.")})
+    move(need, Need.FLOW["close"], by=by, note=comment)
+    need.satisfaction, need.satisfaction_comment = satisfaction, comment.strip()
+    need.closed_at = timezone.now()
+    need.full_clean(exclude=["tracking_code", "topic", "submitter", "contact_phone"])
+    need.save(
+        update_fields=["state", "satisfaction", "satisfaction_comment", "closed_at", "updated_at"]
+    )
+    return need
+
+
+def reopen_deadline(need: Need) -> datetime.date | None:
+    if not need.closed_at:
+        return None
+    closed = timezone.localtime(need.closed_at).date()
+    return WorkingCalendar().add_working_days(closed, reopen_window_days())
+
+
+@transaction.atomic
+def reopen_need(
+    *, need_id: int, note: str, by: User | None = None, tracking_code: str | None = None
+) -> Need:
+    need = _locked(need_id)
+    _resident_may_act(need, by, tracking_code)
+    last_day = reopen_deadline(need)
+    if last_day is not None and timezone.localdate() > last_day:
+        raise WorkflowError(
+            "reopen_window_passed",
+            _("A need can be reopened until %(day)s; that day has passed.") % {"day": last_day},
+        )
+    move(need, Need.FLOW["reopen"], by=by, note=note)
+    need.closed_at = need.resolved_at = None
+    need.satisfaction = None
+    need.satisfaction_comment = ""
+    need.unresolved_reason = ""
+    need.save(
+        update_fields=[
+            "state",
+            "closed_at",
+            "resolved_at",
+            "satisfaction",
+            "satisfaction_comment",
+            "unresolved_reason",
+            "updated_at",
+        ]
+    )
+    return need

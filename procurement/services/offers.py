@@ -1,0 +1,111 @@
+"""The supply list (P3): organizations publish offers; stale offers expire."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huitian.access import require
+from huitian.models import Area, Category, User
+from huitian.services import notify
+from huitian.workflow import WorkflowError
+from procurement.models import Offer
+from procurement.services.needs import org_members
+
+EXPIRY_NOTICE_DAYS = 7
+
+
+@transaction.atomic
+def publish_offer(
+    *,
+    by: User,
+    organization,
+    category: Category,
+    title: str,
+    description: str,
+    areas: list[Area],
+    valid_until: datetime.date,
+    capacity_per_month: int = 10,
+    is_free: bool = True,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+) -> Offer:
+    require(by, "procurement.manage_offer", organization)
+    if organization.status != "active":
+        raise WorkflowError(
+            "organization_inactive", _("Only an active organization can publish offers.")
+        )
+    errors = {}
+    if not areas:
+        errors["areas"] = _("Choose at least one community or street served.")
+    if valid_until <= timezone.localdate():
+        errors["valid_until"] = _("The date must be in the future.")
+    if is_free and (price_min or price_max):
+        errors["price_min"] = _("A free offer has no price.")
+    if not is_free and price_min is None:
+        errors["price_min"] = _("Give the price range of a paid offer.")
+    if price_min is not None and price_max is not None and price_min > price_max:
+        errors["price_max"] = _("The upper price must not be below the lower one.")
+    if errors:
+        raise ValidationError(errors)
+    offer = Offer(
+        organization=organization,
+        category=category,
+        title=title,
+        description=description,
+        valid_until=valid_until,
+        capacity_per_month=capacity_per_month,
+        is_free=is_free,
+        price_min=price_min,
+        price_max=price_max if price_max is not None else price_min,
+    )
+    offer.full_clean()
+    offer.save()
+    offer.areas.set(areas)
+    return offer
+
+
+@transaction.atomic
+def withdraw_offer(*, offer_id: int, by: User) -> Offer:
+    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    require(by, "procurement.manage_offer", offer)
+    won = Offer.objects.filter(pk=offer.pk, state=Offer.State.ACTIVE).update(
+        state=Offer.State.WITHDRAWN
+    )
+    if not won:
+        raise WorkflowError("not_active", _("Only an active offer can be withdrawn."))
+    offer.state = Offer.State.WITHDRAWN
+    return offer
+
+
+def expire_offers(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Daily: warn owners a week ahead, then expire offers past their date. Idempotent."""
+    today = today or timezone.localdate()
+    warned = 0
+    soon = Offer.objects.filter(
+        state=Offer.State.ACTIVE,
+        expiry_notice_sent_at__isnull=True,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS),
+    ).select_related("organization")
+    for offer in soon:
+        with transaction.atomic():
+            if not Offer.objects.filter(pk=offer.pk, expiry_notice_sent_at__isnull=True).update(
+                expiry_notice_sent_at=timezone.now()
+            ):
+                continue
+            notify(
+                recipients=org_members(offer.organization),
+                kind="procurement.offer_expiring",
+                title=_("Your offer “%(title)s” expires on %(day)s")
+                % {"title": offer.title, "day": offer.valid_until},
+                url="/offers/",
+            )
+            warned += 1
+    expired = Offer.objects.filter(state=Offer.State.ACTIVE, valid_until__lt=today).update(
+        state=Offer.State.EXPIRED
+    )
+    return {"warned": warned, "expired": expired}

@@ -1,0 +1,147 @@
+"""Community blows the whistle, organizations report (P5)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huitian.access import Forbidden, organization_ids, require
+from huitian.models import Area, Category, User
+from huitian.services import notify
+from huitian.workflow import WorkflowError
+from procurement.models import Offer, WhistleCall, WhistleResponse
+from procurement.services.matching import _eligible_organizations
+from procurement.services.needs import org_members
+
+
+def covering_organizations(community: Area, category: Category):
+    """Active organizations whose offers or service areas cover the community."""
+    covering = [community.pk, community.parent_id]
+    if community.parent_id:
+        covering.append(
+            Area.objects.filter(pk=community.parent_id).values_list("parent_id", flat=True).first()
+        )
+    return (
+        _eligible_organizations()
+        .filter(
+            Q(offers__state=Offer.State.ACTIVE, offers__areas__in=covering)
+            | Q(service_areas__in=covering)
+        )
+        .distinct()
+    )
+
+
+@transaction.atomic
+def raise_whistle_call(
+    *,
+    by: User,
+    community: Area,
+    category: Category,
+    problem: str,
+    urgency: int,
+    deadline: datetime.date,
+) -> WhistleCall:
+    require(by, "procurement.raise_whistle", community)
+    if community.level != Area.Level.COMMUNITY:
+        raise ValidationError({"community": _("Choose a community.")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    call = WhistleCall(
+        community=community,
+        category=category,
+        problem=problem,
+        urgency=urgency,
+        deadline=deadline,
+        raised_by=by,
+    )
+    call.full_clean()
+    call.save()
+    orgs = list(covering_organizations(community, category))
+    call.notified_orgs.set(orgs)
+    members = []
+    for org in orgs:
+        members += org_members(org)
+    notify(
+        recipients=members,
+        kind="procurement.whistle",
+        title=_("Whistle call from %(community)s: %(problem)s")
+        % {"community": community.name, "problem": problem[:60]},
+        url="/whistle/",
+    )
+    return call
+
+
+@transaction.atomic
+def respond_to_call(
+    *, call_id: int, organization_id: int, by: User, brings: str
+) -> WhistleResponse:
+    call = WhistleCall.objects.select_for_update().get(pk=call_id)
+    if int(organization_id) not in organization_ids(by):
+        raise Forbidden(_("You can respond only for your own organization."))
+    if not call.notified_orgs.filter(pk=organization_id).exists():
+        raise Forbidden(_("This call was not sent to your organization."))
+    if call.state != WhistleCall.State.OPEN:
+        raise WorkflowError("call_closed", _("This call no longer takes responses."))
+    if WhistleResponse.objects.filter(call=call, organization_id=organization_id).exists():
+        raise WorkflowError("already_responded", _("Your organization has already responded."))
+    now = timezone.now()
+    response = WhistleResponse(
+        call=call,
+        organization_id=organization_id,
+        brings=brings,
+        responded_by=by,
+        responded_at=now,
+        response_minutes=max(0, int((now - call.raised_at).total_seconds() // 60)),
+    )
+    response.full_clean()
+    response.save()
+    notify(
+        recipients=[call.raised_by],
+        kind="procurement.whistle_response",
+        title=_("An organization reported to your whistle call"),
+        url="/whistle/",
+    )
+    return response
+
+
+@transaction.atomic
+def select_responders(*, call_id: int, response_ids: list[int], by: User) -> WhistleCall:
+    call = WhistleCall.objects.select_for_update().select_related("community").get(pk=call_id)
+    require(by, "procurement.select_responders", call)
+    if call.state != WhistleCall.State.OPEN:
+        raise WorkflowError("call_closed", _("Responders were already selected."))
+    chosen = WhistleResponse.objects.filter(call=call, pk__in=response_ids)
+    if not chosen.exists():
+        raise WorkflowError(
+            "no_responders",
+            _("Choose at least one response."),
+            fields={"responses": [_("Required.")]},
+        )
+    chosen.update(selected=True)
+    WhistleCall.objects.filter(pk=call.pk).update(state=WhistleCall.State.SELECTED)
+    call.state = WhistleCall.State.SELECTED
+    for response in chosen.select_related("organization"):
+        notify(
+            recipients=org_members(response.organization),
+            kind="procurement.whistle_selected",
+            title=_("You were selected for the whistle call of %(c)s") % {"c": call.community.name},
+            url="/whistle/",
+        )
+    return call
+
+
+def response_times_by_organization(qs=None):
+    qs = qs if qs is not None else WhistleResponse.objects.all()
+    return (
+        qs.values("organization_id", "organization__name")
+        .annotate(
+            responses=Count("pk"),
+            avg_minutes=Avg("response_minutes"),
+            fastest=Min("response_minutes"),
+            selected=Count("pk", filter=Q(selected=True)),
+        )
+        .order_by("avg_minutes")
+    )

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from procurement import open311, views
+
+app_name = "procurement"
+
+urlpatterns = [
+    path("needs/new/", views.need_new, name="need-new"),
+    path("needs/track/", views.need_track_lookup, name="need-track-lookup"),
+    path("needs/track/<str:code>/", views.need_track, name="need-track"),
+    path("needs/mine/", views.my_needs, name="my-needs"),
+    path("needs/queue/", views.need_queue, name="need-queue"),
+    path("lists/needs/", views.needs_list_public, name="needs-list"),
+    path("offers/", views.offers_public, name="offers"),
+    path("open311/v2/services.json", open311.services, name="open311-services"),
+    path("open311/v2/requests.json", open311.requests_view, name="open311-requests"),
+    path("open311/v2/requests/<str:code>.json", open311.request_detail, name="open311-request"),
+]

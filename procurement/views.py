@@ -1,0 +1,174 @@
+"""Portal pages: the resident web form, tracking by code, my needs, the public lists."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from huitian.access import is_staff_user
+from huitian.workdays import WorkingCalendar
+from huitian.workflow import WorkflowError, transitions_of
+from procurement import selectors
+from procurement.forms import NeedForm, RateForm, ReopenForm, TrackForm
+from procurement.models import Need
+from procurement.services import needs as svc
+
+
+@require_http_methods(["GET", "POST"])
+def need_new(request):
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            need = svc.submit_need(
+                channel=Need.Channel.WEB_FORM,
+                community=d["community"],
+                category=d["category"],
+                title=d["title"],
+                text=d["text"],
+                address=d["address"],
+                contact_name=d["contact_name"],
+                contact_phone=d["contact_phone"],
+                anonymous=d["anonymous"],
+                submitter=request.user if request.user.is_authenticated else None,
+                photos=request.FILES.getlist("photos"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            request.session[f"need-new-{need.tracking_code}"] = True
+            return redirect("procurement:need-track", code=need.tracking_code)
+    return render(request, "procurement/need_form.html", {"form": form})
+
+
+def need_track_lookup(request):
+    form = TrackForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect("procurement:need-track", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "procurement/track_lookup.html", {"form": form})
+
+
+def _by_code(code: str) -> Need:
+    need = (
+        Need.objects.select_related("community", "category", "assigned_org", "assigned_area")
+        .filter(tracking_code=code.upper())
+        .first()
+    )
+    if need is None:
+        raise Http404
+    return need
+
+
+def _state_label(value: str) -> str:
+    try:
+        return Need.State(value).label
+    except ValueError:
+        return value
+
+
+@require_http_methods(["GET", "POST"])
+def need_track(request, code):
+    """Whoever holds the tracking code follows the need; no contact is ever shown here."""
+    need = _by_code(code)
+    rate_form = RateForm(request.POST if request.POST.get("action") == "rate" else None)
+    reopen_form = ReopenForm(request.POST if request.POST.get("action") == "reopen" else None)
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "rate" and rate_form.is_valid():
+                svc.rate_need(
+                    need_id=need.pk,
+                    tracking_code=need.tracking_code,
+                    satisfaction=rate_form.cleaned_data["satisfaction"],
+                    comment=rate_form.cleaned_data["comment"],
+                    by=request.user if request.user.is_authenticated else None,
+                )
+                return redirect("procurement:need-track", code=need.tracking_code)
+            if request.POST.get("action") == "reopen" and reopen_form.is_valid():
+                svc.reopen_need(
+                    need_id=need.pk,
+                    tracking_code=need.tracking_code,
+                    note=reopen_form.cleaned_data["note"],
+                    by=request.user if request.user.is_authenticated else None,
+                )
+                return redirect("procurement:need-track", code=need.tracking_code)
+        except WorkflowError as exc:
+            error = exc.detail
+    reopen_until = svc.reopen_deadline(need)
+    can_reopen = bool(
+        reopen_until
+        and timezone.localdate() <= reopen_until
+        and need.state in ("closed", "closed_unresolved")
+    )
+    return render(
+        request,
+        "procurement/need_track.html",
+        {
+            "need": need,
+            "steps": [(t.at, _state_label(t.to_state)) for t in transitions_of(need)],
+            "just_submitted": request.session.pop(f"need-new-{need.tracking_code}", False),
+            "rate_form": rate_form,
+            "reopen_form": reopen_form,
+            "can_reopen": can_reopen,
+            "reopen_until": reopen_until,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def my_needs(request):
+    qs = (
+        Need.objects.filter(submitter=request.user)
+        .select_related("community", "category")
+        .order_by("-created_at")
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "procurement/my_needs.html", {"page": page})
+
+
+@login_required
+def need_queue(request):
+    if not is_staff_user(request.user):
+        raise Http404
+    bucket = request.GET.get("bucket", "all")
+    today = timezone.localdate()
+    soon = WorkingCalendar().add_working_days(today, selectors.NEAR_DUE_WORKING_DAYS)
+    page = Paginator(
+        selectors.needs_for_queue(request.user, bucket=bucket, today=today), 30
+    ).get_page(request.GET.get("page"))
+    rows = [(n, selectors.due_status(n, today, soon)) for n in page]
+    return render(request, "procurement/queue.html", {"page": page, "rows": rows, "bucket": bucket})
+
+
+def needs_list_public(request):
+    lists = list(selectors.published_lists()[:24])
+    chosen = None
+    wanted = request.GET.get("list", "")
+    if wanted.isdigit():
+        chosen = next((lst for lst in lists if lst.pk == int(wanted)), None)
+    chosen = chosen or (lists[0] if lists else None)
+    entries = Paginator(selectors.published_entries(chosen) if chosen else [], 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "procurement/needs_list.html", {"lists": lists, "chosen": chosen, "page": entries}
+    )
+
+
+def offers_public(request):
+    qs = selectors.active_offers()
+    category = request.GET.get("category", "")
+    if category:
+        qs = qs.filter(category__code=category) | qs.filter(category__parent__code=category)
+    page = Paginator(qs.order_by("-created_at", "-pk"), 20).get_page(request.GET.get("page"))
+    from huitian.models import Category
+
+    groups = Category.objects.filter(parent__isnull=True, is_active=True)
+    return render(
+        request, "procurement/offers.html", {"page": page, "groups": groups, "category": category}
+    )

@@ -1,0 +1,148 @@
+"""Needs intake through the API: validation, idempotency, scoping, privacy, broker down."""
+
+import pytest
+
+from huitian.models import Role
+from procurement.models import Need
+from tests.conftest import api_as, make_user
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/needs/"
+
+
+def body(**over):
+    data = {
+        "community": "110114011001",
+        "category": "elderly_meals",
+        "title": "老年餐桌午饭不够",
+        "text": "三号楼老年餐桌中午饭菜经常不够，高龄老人吃不上午饭",
+        "contact_name": "王秀英",
+        "contact_phone": "13812345678",
+    }
+    data.update(over)
+    return data
+
+
+def test_resident_submits_need_and_gets_tracking_code(cast):
+    r = api_as(cast.resident).post(URL, body(), format="json")
+    assert r.status_code == 201, r.content
+    need = Need.objects.get(pk=r.data["id"])
+    assert len(r.data["tracking_code"]) == 10
+    assert need.submitter == cast.resident
+    assert need.state == "received"
+    assert need.response_due and need.resolution_due > need.response_due
+    # The resident's own contact comes back masked: only handling staff see it.
+    assert r.data["contact_phone"] == "138****5678"
+    assert r.data["contact_name"] == "王**"
+
+
+@pytest.mark.parametrize(
+    "over,field",
+    [
+        ({"community": "999999999999"}, "community"),
+        ({"category": "no_such"}, "category"),
+        ({"title": ""}, "title"),
+        ({"text": "长" * 2001}, "text"),
+        ({"contact_phone": "12345"}, "contact_phone"),
+        ({"text": "bad\x00text"}, "text"),
+        ({"lat": "123.5"}, "lat"),
+    ],
+)
+def test_bad_fields_answer_400_with_the_field(cast, over, field):
+    r = api_as(cast.resident).post(URL, body(**over), format="json")
+    assert r.status_code == 400
+    assert r.data["code"]
+    assert field in r.data["fields"], r.data
+    assert not Need.objects.exists()
+
+
+def test_too_many_and_too_large_photos_are_refused(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def photo(size=10):
+        return SimpleUploadedFile("a.jpg", b"\xff\xd8" + b"0" * size, content_type="image/jpeg")
+
+    data = body()
+    data["photos"] = [photo() for _ in range(7)]
+    r = api_as(cast.resident).post(URL, data, format="multipart")
+    assert r.status_code == 400 and "photos" in r.data["fields"]
+    data["photos"] = [photo(6 * 1024 * 1024)]
+    r = api_as(cast.resident).post(URL, data, format="multipart")
+    assert r.status_code == 400 and "photos" in r.data["fields"]
+    data["photos"] = [photo(), photo()]
+    r = api_as(cast.resident).post(URL, data, format="multipart")
+    assert r.status_code == 201
+    assert Need.objects.get().photos.count() == 2
+
+
+def test_idempotency_key_returns_first_need_and_refuses_other_body(cast):
+    client = api_as(cast.resident)
+    first = client.post(URL, body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post(URL, body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert again.data["id"] == first.data["id"]
+    assert Need.objects.count() == 1
+    other = client.post(URL, body(title="别的事情"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 422
+    assert Need.objects.count() == 1
+
+
+def test_anonymous_cannot_use_the_app_api(api):
+    assert api.post(URL, body(), format="json").status_code in (401, 403)
+
+
+def test_need_is_saved_with_broker_down_and_grouped_by_the_sweep(cast, broker_down):
+    from huitian.sweep import run_sweepers
+
+    r = api_as(cast.resident).post(URL, body(), format="json")
+    assert r.status_code == 201
+    need = Need.objects.get(pk=r.data["id"])
+    assert need.grouped_at is None and need.topic is None
+    run_sweepers(100)
+    need.refresh_from_db()
+    assert need.grouped_at is not None and need.topic is not None
+    assert "老年" in need.tokens
+
+
+def test_list_is_scoped_to_the_caller(cast):
+    from tests.procurement.factories import NeedFactory, community
+
+    mine = NeedFactory(submitter=cast.resident)
+    theirs = NeedFactory(submitter=cast.resident_other)
+    b1 = NeedFactory(community=community("110114008001"))
+    ids = lambda u: {row["id"] for row in api_as(u).get(URL).data["results"]}  # noqa: E731
+    assert ids(cast.resident) == {mine.pk}
+    assert ids(cast.resident_other) == {theirs.pk}
+    assert ids(cast.community_a1) == {mine.pk, theirs.pk}
+    assert ids(cast.street_b) == {b1.pk}
+    assert ids(cast.district) == {mine.pk, theirs.pk, b1.pk}
+    assert api_as(cast.resident).get(f"{URL}{theirs.pk}/").status_code == 404
+    assert api_as(cast.street_b).get(f"{URL}{mine.pk}/").status_code == 404
+
+
+def test_contact_is_full_only_for_handling_staff(cast):
+    from tests.procurement.factories import NeedFactory, OrganizationFactory
+
+    org = OrganizationFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=org)
+    need = NeedFactory(submitter=cast.resident, assigned_org=org)
+    seen = lambda u: api_as(u).get(f"{URL}{need.pk}/").data["contact_phone"]  # noqa: E731
+    assert seen(cast.community_a1) == "13812345678"
+    assert seen(cast.street_a) == "13812345678"
+    assert seen(cast.resident) == "138****5678"
+    assert seen(member) == "138****5678"
+    assert seen(cast.auditor) == "138****5678"
+
+
+def test_list_query_count_does_not_grow(cast, django_assert_num_queries):
+    from tests.procurement.factories import NeedFactory
+
+    NeedFactory.create_batch(3, submitter=cast.resident)
+    client = api_as(cast.community_a1)
+    client.get(URL)  # warm caches (content types, sessions)
+    with django_assert_num_queries(2):
+        assert len(client.get(URL).data["results"]) == 3
+    NeedFactory.create_batch(10, submitter=cast.resident)
+    with django_assert_num_queries(2):
+        assert len(client.get(URL).data["results"]) == 13
