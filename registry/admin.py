@@ -327,7 +327,15 @@ class RegistrationApplicationAdmin(ScopedAdmin):
             return format_html('<strong style="color:#b60">{}</strong>', left)
         return left
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # the applicant's record: staff act through the actions
+            fields += [f for f in PaperApplicationForm.Meta.fields if f not in fields]
+        return fields
+
     def save_model(self, request, obj, form, change):
+        if change and not form.changed_data:
+            return
         if change:
             services.update_registration(
                 application_id=obj.pk,

@@ -106,7 +106,7 @@ class RegistrationViewSet(
     def _app(self, pk) -> RegistrationApplication:
         return get_object_or_404(
             selectors.without_others_drafts(
-                self.request.user, visible(self.request.user, RegistrationApplication.objects)
+                self.request.user, visible(self.request.user, RegistrationApplication.objects.all())
             ),
             pk=pk,
         )

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from huitian.access import is_staff_user
+from huitian.api.serializers import AreaRefSerializer, CategoryRefSerializer
 from huitian.models import Area, Category
 from huitian.validators import mask_phone
 from registry.models import (
@@ -14,22 +15,10 @@ from registry.models import (
 )
 
 
-class RegistryAreaSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Area
-        fields = ["id", "code", "name", "level"]
-
-
-class RegistryCategorySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Category
-        fields = ["id", "code", "name"]
-
-
 class OrganizationListSerializer(serializers.ModelSerializer):
-    home_area = RegistryAreaSerializer()
+    home_area = AreaRefSerializer()
     street = serializers.SerializerMethodField()
-    categories = RegistryCategorySerializer(many=True)
+    categories = CategoryRefSerializer(many=True)
     legal_form_display = serializers.CharField(source="get_legal_form_display")
     registration_level_display = serializers.CharField(source="get_registration_level_display")
     status_display = serializers.CharField(source="get_status_display")
@@ -60,7 +49,7 @@ class OrganizationListSerializer(serializers.ModelSerializer):
 
 
 class OrganizationDetailSerializer(OrganizationListSerializer):
-    service_areas = RegistryAreaSerializer(many=True)
+    service_areas = AreaRefSerializer(many=True)
     contact_phone = serializers.SerializerMethodField()
     party_organization_display = serializers.CharField(source="get_party_organization_display")
     annual_conclusions = serializers.SerializerMethodField()
@@ -114,8 +103,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="draft · submitted · returned · accepted · approved · rejected",
     )
-    home_area = RegistryAreaSerializer(read_only=True)
-    categories = RegistryCategorySerializer(many=True, read_only=True)
+    home_area = AreaRefSerializer(read_only=True)
+    categories = CategoryRefSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -228,8 +217,8 @@ class FilingSerializer(serializers.ModelSerializer):
     state = serializers.CharField(
         read_only=True, help_text="submitted · returned · reviewed · filed · refused"
     )
-    community = RegistryAreaSerializer(read_only=True)
-    categories = RegistryCategorySerializer(many=True, read_only=True)
+    community = AreaRefSerializer(read_only=True)
+    categories = CategoryRefSerializer(many=True, read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     filing_number = serializers.CharField(
         source="organization.filing_number", read_only=True, default=None
@@ -304,7 +293,7 @@ class ConclusionSerializer(serializers.Serializer):
 
 
 class CoverageSerializer(serializers.Serializer):
-    area = RegistryAreaSerializer()
+    area = AreaRefSerializer()
     organizations = serializers.IntegerField()
     with_party_organization = serializers.IntegerField()
     five_party = serializers.IntegerField()

@@ -292,3 +292,40 @@ def test_admin_deregistration_refusal_is_a_message(cast, client_as):
     assert "打印机" in r.content.decode()
     org.refresh_from_db()
     assert org.status == "liquidating"
+
+
+def test_admin_change_page_of_an_application_is_read_only(cast, client_as):
+    app = RegistrationFactory(name="只读申请")
+    c = client_as(cast.street_a)
+    url = f"/admin/registry/registrationapplication/{app.pk}/change/"
+    page = c.get(url)
+    assert page.status_code == 200
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data["name"] = "改名"
+    assert c.post(url, data).status_code == 302
+    app.refresh_from_db()
+    assert app.name == "只读申请" and app.state == "submitted"
+
+
+def test_registration_create_is_idempotent(cast):
+    from tests.registry.test_registration import payload
+
+    client = api_as(cast.resident)
+    body = payload(cast)
+    first = client.post("/api/v1/registrations/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/api/v1/registrations/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert RegistrationApplication.objects.filter(applicant=cast.resident).count() == 1
+
+
+def test_deadline_alert_task_runs_the_service(cast):
+    import datetime
+
+    from registry import tasks
+
+    RegistrationFactory(state="accepted", decision_due=datetime.date(2000, 1, 3))
+    assert tasks.send_registration_deadline_alerts.delay().get() == 1
