@@ -1,4 +1,5 @@
-"""Registry API: the public directory, applications and filings, annual reports.
+"""Registry API: the directory, applications and filings, annual reports, certification,
+agency services, interviews and deregistration.
 
 Thin views: parse with an input serializer, call one service or selector, render.
 Refusals come from services (WorkflowError → 409, Forbidden → 403) and the scoping
@@ -20,7 +21,10 @@ from registry import selectors, serializers, services
 from registry.models import (
     AnnualReport,
     Certification,
+    Deregistration,
     Filing,
+    Interview,
+    LiquidationAsset,
     Organization,
     RegistrationApplication,
 )
@@ -420,3 +424,170 @@ class CertificationViewSet(
             note=payload.validated_data["reason"],
         )
         return Response(serializers.CertificationSerializer(cert).data)
+
+
+# --- Enforcement and exit (R9), the four agency services (R6) -----------------------------
+
+
+def _visible_organization(user, organization) -> Organization:
+    """The organization named in a payload, or 404 when the caller cannot see it."""
+    return get_visible_or_404(user, Organization.objects.all(), organization.pk)
+
+
+class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Administrative interviews (行政约谈): street and district staff hold them and record
+    the outcome; read-only roles and the organization itself may read them."""
+
+    serializer_class = serializers.InterviewSerializer
+    filterset_fields = ["organization", "reason"]
+
+    def get_queryset(self):
+        return selectors.interviews_for(self.request.user)
+
+    def _render(self, interview, code=status.HTTP_200_OK):
+        interview = selectors.interviews_for(self.request.user).get(pk=interview.pk)
+        return Response(serializers.InterviewSerializer(interview).data, status=code)
+
+    @extend_schema(
+        request=serializers.InterviewSerializer, responses={201: serializers.InterviewSerializer}
+    )
+    @idempotent
+    def create(self, request):
+        payload = serializers.InterviewSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        org = _visible_organization(request.user, data.pop("organization"))
+        interview = services.hold_interview(organization_id=org.pk, by=request.user, **data)
+        return self._render(interview, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.InterviewOutcomeSerializer, responses=serializers.InterviewSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Record what the interview concluded and when to follow up."""
+        interview = get_visible_or_404(request.user, Interview.objects.all(), pk)
+        payload = serializers.InterviewOutcomeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        interview = services.record_interview_outcome(
+            interview_id=interview.pk, by=request.user, **payload.validated_data
+        )
+        return self._render(interview)
+
+
+class DeregistrationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Deregistration (注销): a member (for their organization) or district staff applies;
+    the district starts liquidation, records and disposes of every asset, then deregisters.
+    Deregistration is refused (409) while an asset is undisposed or the inventory is off."""
+
+    serializer_class = serializers.DeregistrationSerializer
+    filterset_fields = ["state", "kind", "organization"]
+
+    def get_queryset(self):
+        return selectors.deregistrations_for(self.request.user)
+
+    def _dereg(self, pk) -> Deregistration:
+        return get_visible_or_404(self.request.user, Deregistration.objects.all(), pk)
+
+    def _render(self, dereg, code=status.HTTP_200_OK):
+        dereg = selectors.deregistrations_for(self.request.user).get(pk=dereg.pk)
+        return Response(serializers.DeregistrationSerializer(dereg).data, status=code)
+
+    @extend_schema(
+        request=serializers.DeregistrationSerializer,
+        responses={201: serializers.DeregistrationSerializer},
+    )
+    @idempotent
+    def create(self, request):
+        payload = serializers.DeregistrationSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        org = _visible_organization(request.user, data["organization"])
+        survivor = data.get("surviving_organization")
+        dereg = services.open_deregistration(
+            organization_id=org.pk,
+            by=request.user,
+            kind=data["kind"],
+            reason=data["reason"],
+            surviving_organization_id=survivor.pk if survivor else None,
+        )
+        return self._render(dereg, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.DeregistrationSerializer)
+    @action(detail=True, methods=["post"], url_path="start-liquidation")
+    def start_liquidation(self, request, pk=None):
+        dereg = services.start_liquidation(deregistration_id=self._dereg(pk).pk, by=request.user)
+        return self._render(dereg)
+
+    @extend_schema(
+        request=serializers.LiquidationAssetSerializer,
+        responses={201: serializers.DeregistrationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def assets(self, request, pk=None):
+        """Add an asset to the liquidation inventory (during liquidation)."""
+        dereg = self._dereg(pk)
+        payload = serializers.LiquidationAssetSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.record_liquidation_asset(
+            deregistration_id=dereg.pk, by=request.user, **payload.validated_data
+        )
+        return self._render(dereg, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.DisposalSerializer, responses=serializers.DeregistrationSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def dispose(self, request, pk=None):
+        """Record how one asset was disposed of: how, for how much, to whom."""
+        dereg = self._dereg(pk)
+        payload = serializers.DisposalSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        asset = get_object_or_404(LiquidationAsset, pk=data.pop("asset"), deregistration=dereg)
+        services.dispose_liquidation_asset(asset_id=asset.pk, by=request.user, **data)
+        return self._render(dereg)
+
+    @extend_schema(
+        request=serializers.NoteSerializer, responses=serializers.DeregistrationSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def deregister(self, request, pk=None):
+        dereg = self._dereg(pk)
+        payload = serializers.NoteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        dereg = services.complete_deregistration(
+            deregistration_id=dereg.pk, by=request.user, **payload.validated_data
+        )
+        return self._render(dereg)
+
+
+class AgencyRecordViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The federation's four agency services (四代, R6) for its filed groups: the group's
+    members and the street's staff read them; the street's federation records them."""
+
+    serializer_class = serializers.AgencyRecordSerializer
+    filterset_fields = ["organization", "kind"]
+
+    def get_queryset(self):
+        return selectors.agency_records_for(self.request.user)
+
+    @extend_schema(
+        request=serializers.AgencyRecordSerializer,
+        responses={201: serializers.AgencyRecordSerializer},
+    )
+    @idempotent
+    def create(self, request):
+        payload = serializers.AgencyRecordSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        org = _visible_organization(request.user, data.pop("organization"))
+        record = services.record_agency_service(organization_id=org.pk, by=request.user, **data)
+        record = selectors.agency_records_for(request.user).get(pk=record.pk)
+        return Response(
+            serializers.AgencyRecordSerializer(record).data, status=status.HTTP_201_CREATED
+        )

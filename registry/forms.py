@@ -3,7 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huitian.models import Area, Category
-from registry.models import AnnualReport, Filing, Organization, RegistrationApplication
+from registry.models import (
+    AnnualReport,
+    Certification,
+    Filing,
+    Organization,
+    RegistrationApplication,
+)
 
 
 def _category_field():
@@ -104,6 +110,21 @@ class AnnualReportForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year - 1
+
+
+class CertificationForm(BootstrapMixin, forms.ModelForm):
+    """A social enterprise applies for certification (R7) in the open batch."""
+
+    class Meta:
+        model = Certification
+        fields = ["field", "description", "evidence"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "description": _(
+                "Whom the enterprise serves, how its profits serve that purpose, and what shows it."
+            ),
+            "evidence": _("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."),
+        }
 
 
 class DirectoryForm(BootstrapMixin, forms.Form):

@@ -11,8 +11,12 @@ from huitian.access import visible
 from huitian.models import Area, Category
 from huitian.workdays import WorkingCalendar
 from registry.models import (
+    AgencyRecord,
     AnnualReport,
+    Deregistration,
     Filing,
+    Interview,
+    LiquidationAsset,
     Organization,
     RegistrationApplication,
 )
@@ -207,3 +211,22 @@ def guided_exit_candidates(*, year: int | None = None) -> QuerySet:
         .select_related("home_area")
         .order_by("name", "pk")
     )
+
+
+def interviews_for(user) -> QuerySet:
+    """Administrative interviews the user may see (staff of the area, the organization)."""
+    return visible(user, Interview.objects.all()).select_related("organization", "conducted_by")
+
+
+def deregistrations_for(user) -> QuerySet:
+    """Deregistrations with their liquidation inventory (one query for all the assets)."""
+    return (
+        visible(user, Deregistration.objects.all())
+        .select_related("organization", "surviving_organization")
+        .prefetch_related(Prefetch("assets", queryset=LiquidationAsset.objects.order_by("pk")))
+    )
+
+
+def agency_records_for(user) -> QuerySet:
+    """The four agency services (R6): the group's members and its street's staff."""
+    return visible(user, AgencyRecord.objects.all()).select_related("organization", "recorded_by")

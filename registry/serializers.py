@@ -6,9 +6,13 @@ from huitian.api.serializers import AreaRefSerializer, CategoryRefSerializer
 from huitian.models import Area, Category
 from huitian.validators import mask_phone
 from registry.models import (
+    AgencyRecord,
     AnnualReport,
     Certification,
+    Deregistration,
     Filing,
+    Interview,
+    LiquidationAsset,
     Organization,
     RegistrationApplication,
     RegistrationDocument,
@@ -320,3 +324,116 @@ class CertificationSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["certificate_number", "valid_until", "decision_note", "created_at"]
+
+
+# --- Enforcement and exit (R9), the four agency services (R6) -----------------------------
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    reason_display = serializers.CharField(source="get_reason_display", read_only=True)
+    conducted_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "reason",
+            "reason_display",
+            "details",
+            "held_on",
+            "outcome",
+            "follow_up_on",
+            "conducted_by",
+        ]
+
+
+class InterviewOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class LiquidationAssetSerializer(serializers.ModelSerializer):
+    disposal_display = serializers.CharField(source="get_disposal_display", read_only=True)
+
+    class Meta:
+        model = LiquidationAsset
+        fields = [
+            "id",
+            "description",
+            "value",
+            "disposal",
+            "disposal_display",
+            "disposed_value",
+            "recipient",
+        ]
+        read_only_fields = ["disposal", "disposed_value", "recipient"]
+
+
+class DisposalSerializer(serializers.Serializer):
+    asset = serializers.IntegerField(help_text=_("Id of an asset of this deregistration."))
+    disposal = serializers.ChoiceField(
+        choices=[c for c in LiquidationAsset.Disposal.choices if c[0]]
+    )
+    disposed_value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    recipient = serializers.CharField(max_length=200)
+
+
+class DeregistrationSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(read_only=True, help_text="applied · liquidating · deregistered")
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    assets = LiquidationAssetSerializer(many=True, read_only=True)
+    inventory_problems = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deregistration
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "kind",
+            "kind_display",
+            "reason",
+            "surviving_organization",
+            "state",
+            "state_display",
+            "assets",
+            "inventory_problems",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def get_inventory_problems(self, dereg) -> list[str]:
+        from registry.services import inventory_problems
+
+        if dereg.state != Deregistration.State.LIQUIDATING:
+            return []
+        return [str(p) for p in inventory_problems(dereg)]
+
+
+class AgencyRecordSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    recorded_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = AgencyRecord
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "kind",
+            "kind_display",
+            "date",
+            "title",
+            "counterparty",
+            "amount",
+            "notes",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]

@@ -25,6 +25,7 @@ from registry.models import (
     Filing,
     InspectionYear,
     Interview,
+    LiquidationAsset,
     Organization,
     RegistrationApplication,
     RegistrationDocument,
@@ -671,6 +672,26 @@ def hold_interview(*, organization_id: int, by: User, **fields):
     return interview
 
 
+def record_interview_outcome(
+    *, interview_id: int, by: User, outcome: str, follow_up_on: datetime.date | None = None
+) -> Interview:
+    """What the interview concluded (and when to follow up): the interviewing staff's rule."""
+    if not (outcome or "").strip():
+        raise ValidationError({"outcome": [_("Record what the interview concluded.")]})
+    with transaction.atomic():
+        interview = (
+            Interview.objects.select_for_update()
+            .select_related("organization__home_area")
+            .get(pk=interview_id)
+        )
+        require(by, "registry.hold_interview", interview.organization)
+        interview.outcome = outcome
+        interview.follow_up_on = follow_up_on
+        interview.full_clean()
+        interview.save(update_fields=["outcome", "follow_up_on"])
+    return interview
+
+
 def open_deregistration(
     *, organization_id: int, by: User, kind: str, reason: str, surviving_organization_id=None
 ):
@@ -712,6 +733,64 @@ def start_liquidation(*, deregistration_id: int, by: User):
         org = Organization.objects.select_for_update().get(pk=dereg.organization_id)
         move(org, Organization.STATUS_FLOW["start_liquidation"], by=by, field_name="status")
     return dereg
+
+
+def _liquidating(deregistration_id: int, by: User) -> Deregistration:
+    """Lock a deregistration whose inventory may change: only while it is liquidating."""
+    dereg = (
+        Deregistration.objects.select_for_update()
+        .select_related("organization__home_area")
+        .get(pk=deregistration_id)
+    )
+    require(by, "registry.manage_deregistration", dereg.organization)
+    if dereg.state != Deregistration.State.LIQUIDATING:
+        raise WorkflowError(
+            "not_liquidating",
+            _("The inventory can only change during liquidation; it is %(state)s.")
+            % {"state": dereg.get_state_display()},
+        )
+    return dereg
+
+
+def record_liquidation_asset(
+    *, deregistration_id: int, by: User, description: str, value
+) -> LiquidationAsset:
+    """Add one asset to the liquidation inventory (清算财产清单), not yet disposed."""
+    with transaction.atomic():
+        dereg = _liquidating(deregistration_id, by)
+        asset = LiquidationAsset(deregistration=dereg, description=description, value=value)
+        asset.full_clean()
+        asset.save()
+    return asset
+
+
+def dispose_liquidation_asset(
+    *, asset_id: int, by: User, disposal: str, disposed_value, recipient: str
+) -> LiquidationAsset:
+    """Record how one asset left the organization: how, for how much, to whom."""
+    errors = {}
+    if disposal not in LiquidationAsset.Disposal.values or not disposal:
+        errors["disposal"] = [_("Choose how the asset was disposed of.")]
+    if disposed_value is None:
+        errors["disposed_value"] = [_("Enter the value disposed.")]
+    if not (recipient or "").strip():
+        errors["recipient"] = [_("Name who received the asset.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        asset = LiquidationAsset.objects.select_for_update().get(pk=asset_id)
+        _liquidating(asset.deregistration_id, by)
+        if asset.disposal:
+            raise WorkflowError(
+                "already_disposed",
+                _("“%(asset)s” was already disposed of.") % {"asset": asset.description},
+            )
+        asset.disposal = disposal
+        asset.disposed_value = disposed_value
+        asset.recipient = recipient
+        asset.full_clean()
+        asset.save(update_fields=["disposal", "disposed_value", "recipient"])
+    return asset
 
 
 def inventory_problems(dereg) -> list[str]:

@@ -17,4 +17,9 @@ urlpatterns = [
         views.annual_report,
         name="annual_report",
     ),
+    path(
+        "portal/organizations/<int:pk>/certification/",
+        views.certification,
+        name="certification",
+    ),
 ]

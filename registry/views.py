@@ -1,5 +1,7 @@
 """Portal and public pages: thin; services do the work, forms show errors by the field."""
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -10,7 +12,13 @@ from huitian.access import get_visible_or_404, is_staff_user, organization_ids, 
 from huitian.validators import mask_phone
 from huitian.workflow import WorkflowError, transitions_of
 from registry import forms, selectors, services
-from registry.models import AnnualReport, Filing, Organization, RegistrationApplication
+from registry.models import (
+    AnnualReport,
+    CertificationBatch,
+    Filing,
+    Organization,
+    RegistrationApplication,
+)
 
 
 def _errors_to_form(form, exc):
@@ -231,4 +239,50 @@ def annual_report(request, pk):
     reports = visible(request.user, AnnualReport.objects.filter(organization=org))
     return render(
         request, "registry/annual_report.html", {"org": org, "form": form, "reports": reports}
+    )
+
+
+@login_required
+def certification(request, pk):
+    """A social enterprise's member applies for certification (R7) and follows the result."""
+    org = get_visible_or_404(request.user, Organization.objects.all(), pk)
+    if org.pk not in organization_ids(request.user):
+        raise PermissionDenied(_("Only the organization's members apply for its certification."))
+    batch = CertificationBatch.objects.filter(is_open=True).order_by("-year").first()
+    applications = list(org.certifications.select_related("batch").order_by("-batch__year"))
+    for cert in applications:
+        cert.evidence_filename = Path(cert.evidence.name).name if cert.evidence else ""
+    is_enterprise = org.legal_form == Organization.LegalForm.SOCIAL_ENTERPRISE
+    can_apply = (
+        is_enterprise
+        and batch is not None
+        and not any(c.batch_id == batch.pk for c in applications)
+        and org.status == Organization.Status.ACTIVE
+    )
+    form = forms.CertificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and can_apply and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.apply_for_certification(
+                organization_id=org.pk,
+                by=request.user,
+                field=data["field"],
+                description=data["description"],
+                evidence=data.get("evidence") or None,
+            )
+        except (ValidationError, WorkflowError) as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("registry:certification", pk=org.pk)
+    return render(
+        request,
+        "registry/certification.html",
+        {
+            "org": org,
+            "form": form,
+            "batch": batch,
+            "applications": applications,
+            "is_enterprise": is_enterprise,
+            "can_apply": can_apply,
+        },
     )

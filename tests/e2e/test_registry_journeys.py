@@ -114,3 +114,44 @@ def test_member_submits_the_annual_report(page, tmp_path):
     page.get_by_role("button", name="提交年度报告").click()
     page.wait_for_url(page.base_url + "/portal/")
     assert AnnualReport.objects.filter(organization=org, year=2025).exists()
+
+
+def test_social_enterprise_applies_for_certification(page, tmp_path, settings):
+    from registry import services
+    from registry.models import Certification, CertificationBatch, Organization
+    from tests.conftest import make_user
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploaded evidence stays out of var/media
+    setup_world()
+    org = Organization.objects.create(
+        name="回天善食社会企业",
+        uscc="52110114MJ0000002E",
+        legal_form="social_enterprise",
+        registration_level="district",
+        home_area=Area.objects.get(code="110114011"),
+    )
+    CertificationBatch.objects.create(year=2026, validity_years=2)
+    make_user("e2e_se", Role.ORG_MEMBER, organization=org)
+    district = make_user("e2e_district", Role.DISTRICT_ADMIN, Area.objects.get(code="110114"))
+    evidence = tmp_path / "社会目标证明.pdf"
+    evidence.write_bytes(b"%PDF-1.4 evidence")
+    bad = tmp_path / "evidence.exe"
+    bad.write_bytes(b"MZ")
+    sign_in(page, "e2e_se")
+    page.goto(page.base_url + "/portal/")
+    page.get_by_role("link", name="社会企业认证").click()
+    page.get_by_label("领域").select_option("elderly")
+    page.get_by_label("社会目标及证明").fill("为社区老人提供低价助餐，利润用于助老服务")
+    page.get_by_label("证明材料").set_input_files(str(bad))
+    page.get_by_role("button", name="申请认证").click()
+    # The error stands beside the file field, in Chinese.
+    assert page.locator(".invalid-feedback").filter(has_text="exe").is_visible()
+    page.get_by_label("证明材料").set_input_files(str(evidence))
+    page.get_by_role("button", name="申请认证").click()
+    assert page.locator("#certification-2026 .state").inner_text() == "已提交"
+    cert = Certification.objects.get(organization=org)
+    services.decide_certification(certification_id=cert.pk, by=district, certify=True)
+    page.reload()
+    assert page.locator("#certification-2026 .state").inner_text() == "已认证"
+    assert page.locator(".certificate-number").inner_text() == "HTSE-2026-001"
+    assert page.get_by_role("button", name="申请认证").count() == 0
