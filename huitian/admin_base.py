@@ -8,7 +8,7 @@ Django's per-model permission tables are not used for staff: roles are.
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from huitian.access import can_change, grants, is_staff_user, visible, writable
@@ -67,6 +67,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
             return None
         except PermissionDenied as exc:
             self.message_user(request, str(getattr(exc, "detail", exc)) or "403", messages.ERROR)
+            return None
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
             return None
         if success:
             self.message_user(request, success, messages.SUCCESS)

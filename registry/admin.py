@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from huitian.access import can_change, is_staff_user
 from huitian.admin_base import ScopedAdmin, TransitionInline
 from huitian.models import Role
 from huitian.workdays import WorkingCalendar
@@ -746,9 +747,26 @@ class InterviewAdmin(RuleCheckedAdmin):
 
 
 class AssetInline(admin.TabularInline):
+    """The liquidation inventory. Editable only while liquidating; rows are written by the
+    services (DeregistrationAdmin.save_formset), so the admin obeys the same rules as the API:
+    new rows are recorded, a disposal is recorded once, nothing recorded is rewritten."""
+
     model = LiquidationAsset
     fields = ["description", "value", "disposal", "disposed_value", "recipient"]
     extra = 1
+    can_delete = False
+
+    def _liquidating(self, request, obj):
+        return obj is not None and obj.state == "liquidating" and can_change(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._liquidating(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._liquidating(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_user(request.user)
 
 
 @admin.register(Deregistration)
@@ -763,6 +781,37 @@ class DeregistrationAdmin(RuleCheckedAdmin):
     inlines = [AssetInline, TransitionInline]
     actions = ["start_liquidation", "deregister"]
     add_roles = frozenset({Role.DISTRICT_ADMIN})
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not LiquidationAsset:
+            return super().save_formset(request, form, formset, change)
+        # What the admin's change message reads; filled with what the services saved.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for asset_form in formset.forms:
+            if not asset_form.has_changed() or not asset_form.is_valid():
+                continue
+            data, asset = asset_form.cleaned_data, asset_form.instance
+            if asset.pk is None:
+                asset = self.run_service(
+                    request,
+                    services.record_liquidation_asset,
+                    deregistration_id=form.instance.pk,
+                    by=request.user,
+                    description=data["description"],
+                    value=data["value"],
+                )
+                if asset is not None:
+                    formset.new_objects.append(asset)
+            if asset is not None and asset.pk and data.get("disposal") and not asset.disposal:
+                self.run_service(
+                    request,
+                    services.dispose_liquidation_asset,
+                    asset_id=asset.pk,
+                    by=request.user,
+                    disposal=data["disposal"],
+                    disposed_value=data.get("disposed_value"),
+                    recipient=data.get("recipient", ""),
+                )
 
     @admin.display(description=_("inventory"))
     def inventory(self, obj):

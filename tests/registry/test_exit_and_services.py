@@ -216,3 +216,57 @@ def test_guided_exit_candidates(cast):
     AnnualReport.objects.create(organization=failed, year=year, summary="x", conclusion="fail")
     AnnualReport.objects.create(organization=fine, year=year, summary="x", conclusion="pass")
     assert set(selectors.guided_exit_candidates(year=year)) == {failed, silent}
+
+
+def _asset_form(dereg, rows):
+    data = {
+        "assets-TOTAL_FORMS": str(len(rows)),
+        "assets-INITIAL_FORMS": "0",
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+        "huitian-transition-content_type-object_id-TOTAL_FORMS": "0",
+        "huitian-transition-content_type-object_id-INITIAL_FORMS": "0",
+        "organization": dereg.organization_id,
+        "kind": dereg.kind,
+        "reason": dereg.reason,
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"assets-{i}-{key}"] = value
+    return data
+
+
+def test_admin_inventory_goes_through_the_services(cast, client_as):
+    org = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="理事会决议解散"
+    )
+    url = f"/admin/registry/deregistration/{dereg.pk}/change/"
+    # Before liquidation there is nothing to inventory: the inline offers no rows.
+    page = client_as(cast.district).get(url)
+    assert (
+        'name="assets-TOTAL_FORMS"' not in page.content.decode()
+        or "assets-0-description" not in page.content.decode()
+    )
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    row = {
+        "description": "办公桌椅",
+        "value": "800.00",
+        "disposal": "donated",
+        "disposed_value": "800.00",
+        "recipient": "龙博苑社区居委会",
+    }
+    saved = client_as(cast.district).post(url, _asset_form(dereg, [row]))
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    asset = LiquidationAsset.objects.get(deregistration=dereg)
+    assert (asset.description, asset.disposal, asset.recipient) == (
+        "办公桌椅",
+        "donated",
+        "龙博苑社区居委会",
+    )
+    # The auditor reads the inventory but cannot add to it.
+    refused = client_as(cast.auditor).post(
+        url, _asset_form(dereg, [{**row, "description": "再加一项"}])
+    )
+    assert refused.status_code == 403
+    assert LiquidationAsset.objects.filter(deregistration=dereg).count() == 1
