@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from huitian.access import can_change, is_staff_user
@@ -26,6 +27,36 @@ from registry.models import (
     RegistrationApplication,
     RegistrationDocument,
 )
+
+
+class RegistryAdmin(ScopedAdmin):
+    """Registry screens: read-only users get no actions; skipped rows are said, not dropped."""
+
+    empty_value_display = "—"  # the same dash the computed columns use
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            return {}  # auditors read; an action list would only do nothing
+        return actions
+
+    def writable_queryset(self, request, queryset):
+        rows = super().writable_queryset(request, queryset)
+        skipped = queryset.count() - rows.count()
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d selected record is outside the areas you work in and was left "
+                    "unchanged.",
+                    "%(n)d selected records are outside the areas you work in and were left "
+                    "unchanged.",
+                    skipped,
+                )
+                % {"n": skipped},
+                messages.WARNING,
+            )
+        return rows
 
 
 class PartyOrganizationFilter(admin.SimpleListFilter):
@@ -59,11 +90,10 @@ class GuidedExitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdmin):
+class OrganizationAdmin(RegistryAdmin):
     list_display = [
         "name",
-        "uscc",
-        "filing_number",
+        "code",
         "legal_form",
         "registration_level",
         "home_area",
@@ -80,6 +110,7 @@ class OrganizationAdmin(ScopedAdmin):
         "categories",
     ]
     search_fields = ["name", "uscc", "filing_number"]
+    search_help_text = _("Search by name, unified social credit code or filing number.")
     list_select_related = ["home_area"]
     autocomplete_fields = ["home_area", "merged_into"]
     filter_horizontal = ["service_areas", "categories"]
@@ -144,6 +175,11 @@ class OrganizationAdmin(ScopedAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("credit code / filing number"), ordering="uscc")
+    def code(self, obj):
+        # One column for both codes, so status and party building stay in view at 1280 px.
+        return obj.uscc or obj.filing_number or "—"
 
     def changelist_view(self, request, extra_context=None):
         from registry.selectors import party_coverage
@@ -215,7 +251,16 @@ class ReasonForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    uscc = forms.CharField(label=_("unified social credit code"), required=False, max_length=18)
+    uscc = forms.CharField(
+        label=_("unified social credit code"),
+        required=False,
+        max_length=18,
+        help_text=_(
+            "The 18-character code on the registration certificate. Leave it empty if the "
+            "application already carries its code; approve one application at a time when "
+            "entering a code."
+        ),
+    )
 
 
 class PaperApplicationForm(forms.ModelForm):
@@ -258,7 +303,7 @@ class PaperApplicationForm(forms.ModelForm):
 
 
 @admin.register(RegistrationApplication)
-class RegistrationApplicationAdmin(ScopedAdmin):
+class RegistrationApplicationAdmin(RegistryAdmin):
     form = PaperApplicationForm
     ordering = ["decision_due", "-created_at"]
 
@@ -275,18 +320,21 @@ class RegistrationApplicationAdmin(ScopedAdmin):
 
         return WithUser
 
+    # The deadline columns come right after the state so they stay in view at 1280 px;
+    # the channel is a filter on the right.
     list_display = [
         "name",
-        "legal_form",
-        "home_area",
         "state",
-        "channel",
-        "accepted_on",
-        "decision_due",
         "days_left",
+        "decision_due",
+        "accepted_on",
+        "submitted_on",
+        "home_area",
+        "legal_form",
     ]
     list_filter = ["state", DeadlineFilter, "legal_form", "channel"]
     search_fields = ["name", "uscc", "contact_name"]
+    search_help_text = _("Search by name, unified social credit code or contact person.")
     list_select_related = ["home_area"]
     autocomplete_fields = ["home_area", "applicant"]
     filter_horizontal = ["categories"]
@@ -327,6 +375,10 @@ class RegistrationApplicationAdmin(ScopedAdmin):
         if left <= RegistrationApplication.NEAR_DUE_WORKING_DAYS:
             return format_html('<strong style="color:#b60">{}</strong>', left)
         return left
+
+    @admin.display(description=_("submitted on"), ordering="submitted_at")
+    def submitted_on(self, obj):
+        return timezone.localdate(obj.submitted_at) if obj.submitted_at else "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -407,6 +459,20 @@ class RegistrationApplicationAdmin(ScopedAdmin):
 
     @admin.action(description=_("Approve the selected applications"))
     def approve(self, request, queryset):
+        many = queryset.count() > 1
+
+        class OneCodeForm(ApproveForm):
+            def clean_uscc(self):
+                code = self.cleaned_data["uscc"].strip()
+                if code and many:
+                    raise forms.ValidationError(
+                        gettext(
+                            "A code belongs to one organization: select a single application "
+                            "to approve it with a code."
+                        )
+                    )
+                return code
+
         def handler(data):
             self._each(
                 request,
@@ -417,7 +483,7 @@ class RegistrationApplicationAdmin(ScopedAdmin):
             )
 
         return self._with_form(
-            request, queryset, ApproveForm, gettext("Approve registration"), "approve", handler
+            request, queryset, OneCodeForm, gettext("Approve registration"), "approve", handler
         )
 
     @admin.action(description=_("Reject the selected applications"))
@@ -446,10 +512,11 @@ class RegistrationApplicationAdmin(ScopedAdmin):
 
 
 @admin.register(Filing)
-class FilingAdmin(ScopedAdmin):
+class FilingAdmin(RegistryAdmin):
     list_display = ["name", "community", "state", "submitted_at", "filing_number"]
     list_filter = ["state"]
     search_fields = ["name", "leader_name"]
+    search_help_text = _("Search by group name or leader.")
     list_select_related = ["community", "organization"]
     readonly_fields = [
         "state",
@@ -543,7 +610,7 @@ class FilingAdmin(ScopedAdmin):
 
 
 @admin.register(InspectionYear)
-class InspectionYearAdmin(ScopedAdmin):
+class InspectionYearAdmin(RegistryAdmin):
     list_display = ["year", "deadline", "flagged_at"]
     readonly_fields = ["flagged_at"]
     add_roles = frozenset({Role.DISTRICT_ADMIN})
@@ -555,7 +622,7 @@ class InspectionYearAdmin(ScopedAdmin):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(ScopedAdmin):
+class AnnualReportAdmin(RegistryAdmin):
     list_display = ["organization", "year", "submitted_at", "conclusion"]
     list_filter = ["year", "conclusion"]
     search_fields = ["organization__name", "organization__uscc"]
@@ -604,7 +671,7 @@ class AnnualReportAdmin(ScopedAdmin):
 # --- R6 four agency services, R7 certification, R9 enforcement and exit -------------------
 
 
-class RuleCheckedAdmin(ScopedAdmin):
+class RuleCheckedAdmin(RegistryAdmin):
     """An add form whose organization must pass the service's rule (refused beside the field)."""
 
     add_rule: str = ""
@@ -650,7 +717,7 @@ class AgencyRecordAdmin(RuleCheckedAdmin):
 
 
 @admin.register(CertificationBatch)
-class CertificationBatchAdmin(ScopedAdmin):
+class CertificationBatchAdmin(RegistryAdmin):
     list_display = ["year", "is_open", "validity_years"]
     add_roles = frozenset({Role.DISTRICT_ADMIN})
 
@@ -661,7 +728,7 @@ class CertificationBatchAdmin(ScopedAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(ScopedAdmin):
+class CertificationAdmin(RegistryAdmin):
     list_display = ["organization", "batch", "field", "state", "certificate_number", "valid_until"]
     list_filter = ["batch", "state", "field"]
     search_fields = ["organization__name"]
@@ -746,12 +813,37 @@ class InterviewAdmin(RuleCheckedAdmin):
         obj.pk = created.pk
 
 
+class AssetForm(forms.ModelForm):
+    """A recorded row cannot be rewritten (the services refuse it), so its recorded cells are
+    shown disabled instead of accepting an edit that would silently be dropped."""
+
+    class Meta:
+        model = LiquidationAsset
+        fields = ["description", "value", "disposal", "disposed_value", "recipient"]
+        widgets = {
+            "description": forms.TextInput(attrs={"size": 18}),
+            "value": forms.NumberInput(attrs={"style": "width: 8em"}),
+            "disposed_value": forms.NumberInput(attrs={"style": "width: 8em"}),
+            "recipient": forms.TextInput(attrs={"size": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["description"].disabled = True
+            self.fields["value"].disabled = True
+            if self.instance.disposal:
+                for name in ("disposal", "disposed_value", "recipient"):
+                    self.fields[name].disabled = True
+
+
 class AssetInline(admin.TabularInline):
     """The liquidation inventory. Editable only while liquidating; rows are written by the
     services (DeregistrationAdmin.save_formset), so the admin obeys the same rules as the API:
     new rows are recorded, a disposal is recorded once, nothing recorded is rewritten."""
 
     model = LiquidationAsset
+    form = AssetForm
     fields = ["description", "value", "disposal", "disposed_value", "recipient"]
     extra = 1
     can_delete = False
@@ -812,6 +904,12 @@ class DeregistrationAdmin(RuleCheckedAdmin):
                     disposed_value=data.get("disposed_value"),
                     recipient=data.get("recipient", ""),
                 )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # opened through the service; what it is about stays fixed
+            fields += ["organization", "kind", "surviving_organization"]
+        return fields
 
     @admin.display(description=_("inventory"))
     def inventory(self, obj):

@@ -29,6 +29,7 @@ class BootstrapMixin:
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
@@ -106,6 +107,7 @@ class AnnualReportForm(BootstrapMixin, forms.ModelForm):
         model = AnnualReport
         fields = ["year", "summary", "income", "expenditure", "file"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"file": _("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -113,6 +114,10 @@ def apply(request):
         except (ValidationError, WorkflowError) as exc:
             _errors_to_form(form, exc)
         else:
+            messages.success(
+                request,
+                _("Application submitted. Staff will accept it or tell you what is missing."),
+            )
             return redirect("registry:registration", pk=app.pk)
     return render(request, "registry/apply.html", {"form": form})
 
@@ -143,6 +148,7 @@ def registration_detail(request, pk):
                     categories=form.cleaned_data["categories"],
                 )
                 services.submit_registration(application_id=app.pk, by=request.user)
+                messages.success(request, _("Resubmitted. Staff will look at it again."))
                 return redirect("registry:registration", pk=app.pk)
             if request.POST.get("step") == "document" and doc_form.is_valid():
                 services.attach_registration_document(
@@ -151,12 +157,23 @@ def registration_detail(request, pk):
                     title=doc_form.cleaned_data["title"],
                     upload=doc_form.cleaned_data["file"],
                 )
+                messages.success(
+                    request, _("Uploaded: %(title)s") % {"title": doc_form.cleaned_data["title"]}
+                )
                 return redirect("registry:registration", pk=app.pk)
         except ValidationError as exc:
             target = doc_form if request.POST.get("step") == "document" else form
             _errors_to_form(target, exc)
         except (WorkflowError, PermissionDenied) as exc:
-            form.add_error(None, str(getattr(exc, "detail", exc)))
+            # A message, not a form error: the form that was sent may no longer be shown
+            # (staff accepted the application while the page was open).
+            messages.error(request, str(getattr(exc, "detail", exc)))
+        if request.POST.get("step") == "resubmit" and not editable:
+            messages.error(
+                request,
+                _("This application can no longer be changed: it is %(state)s.")
+                % {"state": app.get_state_display()},
+            )
     return render(
         request,
         "registry/registration.html",
@@ -183,6 +200,7 @@ def file_group(request):
         except (ValidationError, WorkflowError) as exc:
             _errors_to_form(form, exc)
         else:
+            messages.success(request, _("Filing submitted. Your community reviews it first."))
             return redirect("registry:filing", pk=filing.pk)
     return render(request, "registry/file.html", {"form": form})
 
@@ -201,7 +219,14 @@ def filing_detail(request, pk):
         except (ValidationError, WorkflowError) as exc:
             _errors_to_form(form, exc)
         else:
+            messages.success(request, _("Resubmitted. Your community reviews it again."))
             return redirect("registry:filing", pk=filing.pk)
+    if request.method == "POST" and not editable:
+        messages.error(
+            request,
+            _("This filing can no longer be changed: it is %(state)s.")
+            % {"state": filing.get_state_display()},
+        )
     return render(
         request,
         "registry/filing.html",
@@ -235,6 +260,11 @@ def annual_report(request, pk):
         except (ValidationError, WorkflowError) as exc:
             _errors_to_form(form, exc)
         else:
+            messages.success(
+                request,
+                _("The %(year)s annual report of %(name)s was submitted; the conclusion follows.")
+                % {"year": data["year"], "name": org.name},
+            )
             return redirect("registry:portal")
     reports = visible(request.user, AnnualReport.objects.filter(organization=org))
     return render(
@@ -283,6 +313,9 @@ def certification(request, pk):
             "batch": batch,
             "applications": applications,
             "is_enterprise": is_enterprise,
+            "is_active": org.status == Organization.Status.ACTIVE,
+            "applied_in_batch": batch is not None
+            and any(c.batch_id == batch.pk for c in applications),
             "can_apply": can_apply,
         },
     )

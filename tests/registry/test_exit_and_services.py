@@ -270,3 +270,26 @@ def test_admin_inventory_goes_through_the_services(cast, client_as):
     )
     assert refused.status_code == 403
     assert LiquidationAsset.objects.filter(deregistration=dereg).count() == 1
+
+
+def test_admin_recorded_inventory_rows_are_shown_fixed_not_silently_ignored(cast, client_as):
+    org = OrganizationFactory()
+    other = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="理事会决议解散"
+    )
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    services.record_liquidation_asset(
+        deregistration_id=dereg.pk, by=cast.district, description="办公桌椅", value="800.00"
+    )
+    url = f"/admin/registry/deregistration/{dereg.pk}/change/"
+    page = client_as(cast.district).get(url)
+    assert page.status_code == 200
+    inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.prefix == "assets")
+    recorded = inline.formset.forms[0]
+    assert recorded.fields["description"].disabled and recorded.fields["value"].disabled
+    assert not recorded.fields["disposal"].disabled  # still to be disposed of
+    assert "organization" in page.context["adminform"].readonly_fields
+    client_as(cast.district).post(url, {**_asset_form(dereg, []), "organization": other.pk})
+    dereg.refresh_from_db()
+    assert dereg.organization_id == org.pk

@@ -329,3 +329,80 @@ def test_deadline_alert_task_runs_the_service(cast):
 
     RegistrationFactory(state="accepted", decision_due=datetime.date(2000, 1, 3))
     assert tasks.send_registration_deadline_alerts.delay().get() == 1
+
+
+def test_admin_auditor_gets_no_actions_that_would_do_nothing(cast, client_as):
+    app = RegistrationFactory(name="审计只看")
+    r = client_as(cast.auditor).get("/admin/registry/registrationapplication/")
+    assert r.status_code == 200 and "审计只看" in r.content.decode()
+    assert r.context["action_form"] is None
+    client_as(cast.auditor).post(
+        "/admin/registry/registrationapplication/",
+        {"action": "accept", "_selected_action": [app.pk]},
+    )
+    app.refresh_from_db()
+    assert app.state == "submitted"
+
+
+def test_admin_approving_several_with_one_code_is_refused_on_the_form(cast, client_as):
+    from tests.registry.factories import make_uscc
+
+    first = RegistrationFactory(state="accepted")
+    second = RegistrationFactory(state="accepted")
+    r = client_as(cast.district).post(
+        "/admin/registry/registrationapplication/",
+        {
+            "action": "approve",
+            "_selected_action": [first.pk, second.pk],
+            "apply": "1",
+            "uscc": make_uscc(77),
+        },
+    )
+    assert r.status_code == 200 and "一个代码只属于一个组织" in r.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == second.state == "accepted"
+
+
+def test_admin_action_says_when_selected_rows_are_outside_the_clerks_areas(cast, client_as):
+    from registry.admin import RegistrationApplicationAdmin
+
+    mine = RegistrationFactory(name="本街道")
+    other = RegistrationFactory(name="外街道", home_area=cast.area("110114008001"))
+    c = client_as(cast.street_a)
+    request = c.get("/admin/registry/registrationapplication/").wsgi_request
+    request._messages = __import__(
+        "django.contrib.messages.storage.fallback", fromlist=["FallbackStorage"]
+    ).FallbackStorage(request)
+    model_admin = RegistrationApplicationAdmin(RegistrationApplication, None)
+    model_admin.accept(request, RegistrationApplication.objects.filter(pk__in=[mine.pk, other.pk]))
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.state == "accepted" and other.state == "submitted"
+    texts = [str(m) for m in request._messages]
+    assert any("不在您的工作范围内" in t for t in texts), texts
+
+
+def test_portal_annual_report_submission_is_confirmed(cast, client_as):
+    org = OrganizationFactory(name="年报确认")
+    member = make_user("ar_member", Role.ORG_MEMBER, organization=org)
+    r = client_as(member).post(
+        f"/portal/organizations/{org.pk}/annual-report/",
+        {"year": 2025, "summary": "开展活动", "income": "10", "expenditure": "5"},
+        follow=True,
+    )
+    assert "年报确认 的 2025 年度报告已提交" in r.content.decode()
+
+
+def test_portal_late_upload_or_resubmit_says_why_instead_of_doing_nothing(cast, client_as):
+    app = RegistrationFactory(applicant=cast.resident, state="accepted")
+    c = client_as(cast.resident)
+    url = f"/portal/registrations/{app.pk}/"
+    upload = SimpleUploadedFile("章程.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    r = c.post(url, {"step": "document", "title": "章程", "file": upload})
+    said = [m for m in r.context["messages"] if m.level_tag == "error"]
+    assert r.status_code == 200 and said, r.content.decode()[:500]
+    r = c.post(url, {"step": "resubmit", "name": "改名"})
+    assert r.status_code == 200 and "已不能修改" in r.content.decode()
+    app.refresh_from_db()
+    assert app.name != "改名" and not app.documents.exists()
