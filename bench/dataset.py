@@ -112,7 +112,7 @@ def _generate(n: int, resident_id: int) -> None:
                    CASE WHEN g.i %% 8 < 3 THEN g.at + interval '7 day' END,
                    CASE WHEN g.i %% 8 < 3 THEN 1 + g.i %% 5 END, '', t.tokens, g.at, t.id
             FROM (SELECT i, now() - (i::float / %(n)s) * interval '365 days' AS at,
-                         %(lo)s + (i * 7919) %% (%(hi)s - %(lo)s + 1) AS topic
+                         %(lo)s + (i::bigint * 7919) %% (%(hi)s - %(lo)s + 1) AS topic
                   FROM generate_series(1, %(n)s) AS i) AS g
             JOIN procurement_topic t ON t.id = g.topic
             """,

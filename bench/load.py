@@ -16,6 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", 8192))
+# Threads per worker (gthread): requests wait on PostgreSQL and Redis, so a worker
+# with a few threads could keep its core busy (BENCH_GUNICORN_THREADS=4); on this
+# shared 2-core machine sync workers (the default, 1) measured faster.
+THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", 1))
 
 
 def _wait_port(port: int, timeout: float = 30) -> None:
@@ -140,7 +144,7 @@ def bench_load(ctx: dict, *, url: str, requests: int, seconds: float) -> None:
         _run("/api/v1/needs/", "POST", body, headers, 50, 10)
         post = _run("/api/v1/needs/", "POST", body, headers, requests, seconds)
         print(
-            f"load POST /api/v1/needs/ (gunicorn -w 2, 16 threads, ≤{requests} req / ≤{seconds:.0f} s): "
+            f"load POST /api/v1/needs/ (gunicorn -w 2 --threads {THREADS}, 16 client threads, ≤{requests} req / ≤{seconds:.0f} s): "
             f"{post['rate']:.0f} req/s, p50 {post['p50'] * 1000:.0f} ms, p99 {post['p99'] * 1000:.0f} ms, "
             f"{post['errors']} errors"
         )

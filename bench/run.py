@@ -50,6 +50,9 @@ def main() -> None:
     parser.add_argument("--needs", type=int, default=int(os.environ.get("BENCH_NEEDS", 1_000_000)))
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument(
+        "--only-load", action="store_true", help="skip the compile and in-process figures"
+    )
+    parser.add_argument(
         "--load-requests", type=int, default=int(os.environ.get("BENCH_LOAD_REQUESTS", 3000))
     )
     parser.add_argument(
@@ -75,8 +78,9 @@ def main() -> None:
 
     print(f"database: {url}")
     ctx = dataset.prepare(args.needs, regenerate=args.regenerate)
-    dataset.bench_compile(ctx)
-    endpoints.bench_endpoints(ctx)
+    if not args.only_load:
+        dataset.bench_compile(ctx)
+        endpoints.bench_endpoints(ctx)
     if not args.skip_load:
         load.bench_load(ctx, url=url, requests=args.load_requests, seconds=args.load_seconds)
 

@@ -18,6 +18,11 @@ class ProcurementConfig(AppConfig):
             "description": _("What residents asked for most, published every period."),
         },
         {
+            "url_name": "procurement:need-track-lookup",
+            "title": _("Follow a need"),
+            "description": _("Enter your tracking code to see where your need stands."),
+        },
+        {
             "url_name": "procurement:offers",
             "title": _("Supply list"),
             "description": _("Services that social organizations offer in Huitian."),

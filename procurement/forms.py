@@ -6,12 +6,17 @@ from huitian.validators import validate_clean_text, validate_phone
 from procurement.models.needs import TEXT_LIMIT, TITLE_LIMIT
 
 
+class CommunityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
 class NeedForm(forms.Form):
-    community = forms.ModelChoiceField(
+    community = CommunityChoiceField(
         label=_("Community"),
-        queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True).select_related(
-            "parent"
-        ),
+        queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True)
+        .select_related("parent")
+        .order_by("parent__code", "code"),
     )
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True, parent__isnull=False)
@@ -77,3 +82,53 @@ class ReopenForm(forms.Form):
     note = forms.CharField(
         label=_("Why reopen?"), max_length=1000, validators=[validate_clean_text]
     )
+
+
+class OfferForm(forms.Form):
+    organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True, parent__isnull=False)
+    )
+    title = forms.CharField(label=_("Title"), max_length=120, validators=[validate_clean_text])
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_clean_text],
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Communities or streets served"),
+        queryset=Area.objects.filter(is_active=True)
+        .exclude(level=Area.Level.DISTRICT)
+        .order_by("code"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    capacity_per_month = forms.IntegerField(label=_("Capacity per month"), min_value=1, initial=10)
+    is_free = forms.BooleanField(label=_("Free of charge"), required=False, initial=True)
+    price_min = forms.DecimalField(
+        label=_("Price from (yuan)"), required=False, min_value=0, decimal_places=2
+    )
+    price_max = forms.DecimalField(
+        label=_("Price up to (yuan)"), required=False, min_value=0, decimal_places=2
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
+
+
+class RespondForm(forms.Form):
+    organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
+    brings = forms.CharField(
+        label=_("What we bring"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_clean_text],
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]

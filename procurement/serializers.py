@@ -90,50 +90,39 @@ class NeedIn(serializers.Serializer):
     )
 
 
-class NeedOut(serializers.ModelSerializer):
+class NeedOut(serializers.Serializer):
+    """A plain Serializer (not ModelSerializer): field building per request is the hot path."""
+
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    channel = serializers.CharField()
+    channel_label = serializers.CharField(source="get_channel_display")
     community = AreaRef()
     street = serializers.SerializerMethodField()
     category = CategoryRef()
-    state_label = serializers.CharField(source="get_state_display")
-    channel_label = serializers.CharField(source="get_channel_display")
+    title = serializers.CharField()
+    text = serializers.CharField()
+    urgency = serializers.IntegerField()
+    address = serializers.CharField()
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6)
+    lng = serializers.DecimalField(max_digits=9, decimal_places=6)
     contact_name = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
+    anonymous = serializers.BooleanField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    reject_reason = serializers.CharField()
+    unresolved_reason = serializers.CharField()
     assigned_to = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Need
-        fields = [
-            "id",
-            "tracking_code",
-            "channel",
-            "channel_label",
-            "community",
-            "street",
-            "category",
-            "title",
-            "text",
-            "urgency",
-            "address",
-            "lat",
-            "lng",
-            "contact_name",
-            "contact_phone",
-            "anonymous",
-            "state",
-            "state_label",
-            "reject_reason",
-            "unresolved_reason",
-            "assigned_to",
-            "created_at",
-            "response_due",
-            "resolution_due",
-            "resolved_at",
-            "closed_at",
-            "satisfaction",
-            "satisfaction_comment",
-            "topic",
-            "external_ref",
-        ]
+    created_at = serializers.DateTimeField()
+    response_due = serializers.DateField()
+    resolution_due = serializers.DateField()
+    resolved_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField()
+    satisfaction = serializers.IntegerField()
+    satisfaction_comment = serializers.CharField()
+    topic = serializers.IntegerField(source="topic_id")
+    external_ref = serializers.CharField()
 
     def _full(self, need) -> bool:
         return may_see_contact(self.context.get("request") and self.context["request"].user, need)

@@ -10,6 +10,20 @@ def group_need(need_id: int) -> bool:
     return group_need_now(need_id)
 
 
+@shared_task(name="procurement.group_pending_needs")
+def group_pending_needs(max_batches: int = 20) -> int:
+    """Group what is pending now, in batches (the sweep does the same every minute)."""
+    from procurement.services.lists import group_pending_needs as run
+
+    done = 0
+    for _ in range(max_batches):
+        n = run(500)
+        done += n
+        if n < 500:
+            break
+    return done
+
+
 @shared_task(name="procurement.compile_needs_list")
 def compile_needs_list() -> int:
     from procurement.services.lists import compile_current_needs_list

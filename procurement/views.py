@@ -1,7 +1,7 @@
 """Portal pages: the resident web form, tracking by code, my needs, the public lists."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,8 +17,29 @@ from procurement.models import Need
 from procurement.services import needs as svc
 
 
+def _throttled(request) -> bool:
+    """The API's write throttle, applied to the portal's anonymous-friendly forms too."""
+    from huitian.api.throttling import WriteThrottle
+
+    return request.method == "POST" and not WriteThrottle().allow_request(request, None)
+
+
+def _too_many(request):
+    from django.utils.translation import gettext as _
+
+    response = render(
+        request,
+        "procurement/throttled.html",
+        {"message": _("Too many submissions from here; please wait a minute and try again.")},
+        status=429,
+    )
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def need_new(request):
+    if _throttled(request):
+        return _too_many(request)
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -73,6 +94,8 @@ def _state_label(value: str) -> str:
 @require_http_methods(["GET", "POST"])
 def need_track(request, code):
     """Whoever holds the tracking code follows the need; no contact is ever shown here."""
+    if _throttled(request):
+        return _too_many(request)
     need = _by_code(code)
     rate_form = RateForm(request.POST if request.POST.get("action") == "rate" else None)
     reopen_form = ReopenForm(request.POST if request.POST.get("action") == "reopen" else None)
@@ -171,4 +194,166 @@ def offers_public(request):
     groups = Category.objects.filter(parent__isnull=True, is_active=True)
     return render(
         request, "procurement/offers.html", {"page": page, "groups": groups, "category": category}
+    )
+
+
+def _my_organizations(user):
+    from huitian.access import organization_ids
+    from registry.models import Organization
+
+    return list(Organization.objects.filter(pk__in=organization_ids(user)).order_by("name"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_new(request):
+    """Organizations publish a service offer to the supply list."""
+    from procurement.forms import OfferForm
+    from procurement.services.offers import publish_offer
+
+    orgs = _my_organizations(request.user)
+    if not orgs:
+        raise Http404
+    form = OfferForm(request.POST or None, organizations=orgs)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        org = next(o for o in orgs if o.pk == d.pop("organization"))
+        try:
+            publish_offer(by=request.user, organization=org, areas=list(d.pop("areas")), **d)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except WorkflowError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            return redirect("procurement:offers")
+    return render(request, "procurement/offer_form.html", {"form": form})
+
+
+@login_required
+def assigned_needs(request):
+    """Needs assigned to the member's organizations (contacts masked)."""
+    from huitian.access import organization_ids
+    from huitian.validators import mask_phone
+
+    ids = organization_ids(request.user)
+    if not ids:
+        raise Http404
+    qs = (
+        selectors.needs_for(request.user)
+        .filter(assigned_org_id__in=ids)
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    rows = [(n, mask_phone(n.contact_phone)) for n in page]
+    return render(request, "procurement/assigned.html", {"page": page, "rows": rows})
+
+
+@login_required
+def needs_rates(request):
+    """The three rates of 接诉即办 for staff, by street, community or category."""
+    import datetime
+
+    if not is_staff_user(request.user):
+        raise Http404
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = today
+    by = request.GET.get("by", "street")
+    by = by if by in selectors.GROUPINGS else "street"
+    rows = selectors.need_rates(request.user, start=start, end=end, by=by)
+    return render(
+        request, "procurement/rates.html", {"rows": rows, "start": start, "end": end, "by": by}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def whistle_calls(request):
+    """Whistle calls visible to the user; organizations report here; response times."""
+    from huitian.access import visible
+    from procurement.forms import RespondForm
+    from procurement.models import WhistleResponse
+    from procurement.services import whistle as wsvc
+
+    orgs = _my_organizations(request.user)
+    error = ""
+    if request.method == "POST" and orgs:
+        form = RespondForm(request.POST, organizations=orgs)
+        call_id = request.POST.get("call", "")
+        if form.is_valid() and call_id.isdigit():
+            try:
+                wsvc.respond_to_call(
+                    call_id=int(call_id),
+                    organization_id=form.cleaned_data["organization"],
+                    brings=form.cleaned_data["brings"],
+                    by=request.user,
+                )
+                return redirect("procurement:whistle")
+            except WorkflowError as exc:
+                error = exc.detail
+            except PermissionDenied as exc:
+                error = getattr(exc, "detail", "") or str(exc)
+        else:
+            error = "; ".join(" ".join(v) for v in form.errors.values())
+    calls = list(selectors.whistle_calls_for(request.user).order_by("-raised_at")[:50])
+    responded = set(
+        WhistleResponse.objects.filter(call__in=calls, organization__in=orgs).values_list(
+            "call_id", flat=True
+        )
+    )
+    times = wsvc.response_times_by_organization(
+        visible(request.user, WhistleResponse.objects.all())
+    )
+    return render(
+        request,
+        "procurement/whistle.html",
+        {
+            "calls": calls,
+            "responded": responded,
+            "orgs": orgs,
+            "form": RespondForm(organizations=orgs),
+            "times": times,
+            "error": error,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_candidates(request, pk):
+    """Staff see the ranked candidates for a topic, with the reasons, and confirm one."""
+    from huitian.access import get_visible_or_404
+    from procurement.models import Topic
+    from procurement.services import matching
+
+    if not is_staff_user(request.user):
+        raise Http404
+    topic = get_visible_or_404(request.user, Topic.objects.select_related("area", "category"), pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            matching.confirm_match(
+                topic_id=topic.pk,
+                organization_id=int(request.POST.get("organization", 0)),
+                by=request.user,
+            )
+            return redirect("procurement:topic-candidates", pk=topic.pk)
+        except (WorkflowError, PermissionDenied, ValueError) as exc:
+            error = getattr(exc, "detail", "") or str(exc)
+    return render(
+        request,
+        "procurement/candidates.html",
+        {
+            "topic": topic,
+            "candidates": matching.offer_candidates(topic),
+            "matches": topic.matches.select_related("organization"),
+            "error": error,
+        },
     )

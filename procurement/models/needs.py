@@ -206,6 +206,9 @@ class Need(models.Model):
             models.Index(fields=["state", "response_due"]),
             models.Index(fields=["topic", "created_at"]),
             models.Index(fields=["community", "category", "created_at"]),
+            # The incremental compile asks "what changed since the last run".
+            models.Index(fields=["updated_at"], name="need_updated_at"),
+            models.Index(fields=["grouped_at"], name="need_grouped_at"),
         ]
 
     def __str__(self):

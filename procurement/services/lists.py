@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Count, F, Max, Q, Value
-from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
+from django.db.models import CharField, Count, Max, Q, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,25 +31,23 @@ def group_pending_needs(batch_size: int = 500) -> int:
         needs = list(
             Need.objects.filter(pk__in=ids).select_related("community").order_by("created_at", "pk")
         )
-        cache: dict[tuple[int, int], list[Topic]] = {}
-        for need in needs:
-            _group_one(need, cache)
+        _group(needs)
     return len(needs)
 
 
 def group_need_now(need_id: int) -> bool:
     """The fast path after submission (Celery); the sweep does the same if this never runs."""
+    skip = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
         need = (
-            Need.objects.select_for_update(
-                skip_locked=connection.features.has_select_for_update_skip_locked
-            )
+            Need.objects.select_for_update(skip_locked=skip)
+            .select_related("community")
             .filter(pk=need_id, grouped_at__isnull=True)
             .first()
         )
         if need is None:
             return False
-        _group_one(need, {})
+        _group([need])
     return True
 
 
@@ -57,10 +55,9 @@ def _candidate_topics(need: Need, cache) -> list[Topic]:
     key = (need.community_id, need.category_id)
     if key not in cache:
         since = need.created_at - datetime.timedelta(days=TOPIC_WINDOW_DAYS)
-        street_id = need.community.parent_id if hasattr(need, "community") else None
         cache[key] = list(
             Topic.objects.filter(
-                Q(area_id=need.community_id) | Q(area_id=street_id),
+                Q(area_id=need.community_id) | Q(area_id=need.community.parent_id),
                 category_id=need.category_id,
                 state=Topic.State.OPEN,
                 last_need_at__gte=since,
@@ -69,50 +66,72 @@ def _candidate_topics(need: Need, cache) -> list[Topic]:
     return cache[key]
 
 
-def _group_one(need: Need, cache) -> None:
-    if not need.tokens:
-        need.tokens = " ".join(tokenize(f"{need.title} {need.text}"))
-    mine = set(need.tokens.split())
-    best, best_score = None, 0.0
-    for topic in _candidate_topics(need, cache):
-        score = similarity(mine, set(topic.tokens.split()))
-        if score > best_score:
-            best, best_score = topic, score
+def _group(needs: list[Need]) -> None:
+    """Choose a topic for each need in memory, then write in a few statements.
+
+    New topics are bulk-inserted, needs bulk-updated, and the counters of every
+    touched topic recomputed from its needs in one UPDATE (so a retry or a
+    concurrent merge never leaves a counter off by one).
+    """
+    if not needs:
+        return
     now = timezone.now()
-    if best is None or best_score < SIMILARITY_THRESHOLD:
-        best = Topic.objects.create(
-            area_id=need.community_id,
-            category_id=need.category_id,
-            title=need.title[:120],
-            tokens=need.tokens,
-            need_count=0,
-            max_urgency=need.urgency,
-            last_need_at=need.created_at,
-            created_at=now,
-        )
-        cache.setdefault((need.community_id, need.category_id), []).append(best)
-    Topic.objects.filter(pk=best.pk).update(
-        need_count=F("need_count") + 1,
-        max_urgency=Greatest(F("max_urgency"), Value(need.urgency)),
-        last_need_at=Greatest(
-            Coalesce(F("last_need_at"), Value(need.created_at)), Value(need.created_at)
-        ),
-        changed_at=now,
+    cache: dict[tuple[int, int], list[Topic]] = {}
+    new_topics: list[Topic] = []
+    chosen: list[tuple[Need, Topic]] = []
+    for need in needs:
+        if not need.tokens:
+            need.tokens = " ".join(tokenize(f"{need.title} {need.text}"))
+        mine = set(need.tokens.split())
+        best, best_score = None, 0.0
+        for topic in _candidate_topics(need, cache):
+            if not hasattr(topic, "_token_set"):
+                topic._token_set = set(topic.tokens.split())
+            score = similarity(mine, topic._token_set)
+            if score > best_score:
+                best, best_score = topic, score
+        if best is None or best_score < SIMILARITY_THRESHOLD:
+            best = Topic(
+                area_id=need.community_id,
+                category_id=need.category_id,
+                title=need.title[:120],
+                tokens=need.tokens,
+                max_urgency=need.urgency,
+                last_need_at=need.created_at,
+                created_at=now,
+                changed_at=now,
+            )
+            best._token_set = mine
+            new_topics.append(best)
+            cache[(need.community_id, need.category_id)].append(best)
+        chosen.append((need, best))
+    Topic.objects.bulk_create(new_topics, batch_size=500)
+    for need, topic in chosen:
+        need.topic_id, need.grouped_at = topic.pk, now
+    Need.objects.bulk_update(
+        [n for n, _t in chosen], ["tokens", "topic", "grouped_at"], batch_size=500
     )
-    best.need_count += 1
-    Need.objects.filter(pk=need.pk).update(tokens=need.tokens, topic=best, grouped_at=now)
+    _refresh_topics({t.pk for _n, t in chosen}, now=now)
+
+
+def _refresh_topics(topic_ids, *, now=None) -> None:
+    """Recount topics from their needs (one UPDATE with correlated subqueries)."""
+    if not topic_ids:
+        return
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce as _Coalesce
+
+    of_topic = Need.objects.filter(topic_id=OuterRef("pk")).order_by().values("topic_id")
+    Topic.objects.filter(pk__in=list(topic_ids)).update(
+        need_count=_Coalesce(Subquery(of_topic.annotate(n=Count("pk")).values("n")), 0),
+        max_urgency=_Coalesce(Subquery(of_topic.annotate(u=Max("urgency")).values("u")), 1),
+        last_need_at=Subquery(of_topic.annotate(m=Max("created_at")).values("m")),
+        changed_at=now or timezone.now(),
+    )
 
 
 def _refresh_topic(topic_id: int) -> None:
-    agg = Need.objects.filter(topic_id=topic_id).aggregate(
-        n=Count("pk"), u=Max("urgency"), last=Max("created_at")
-    )
-    Topic.objects.filter(pk=topic_id).update(
-        need_count=agg["n"],
-        max_urgency=agg["u"] or 1,
-        last_need_at=agg["last"],
-        changed_at=timezone.now(),
-    )
+    _refresh_topics({topic_id})
 
 
 @transaction.atomic
@@ -211,16 +230,6 @@ def _bounds(start: datetime.date, end: datetime.date):
     return lo, hi
 
 
-def entry_score(
-    *, residents: int, urgency: int, last_need_at, period_end: datetime.date, days: int
-) -> Decimal:
-    """Residents first, then urgency, then recency within the period (documented on the page)."""
-    end = _bounds(period_end, period_end)[1]
-    age = max(0.0, (end - last_need_at).total_seconds() / 86400.0) if last_need_at else days
-    recency = max(0.0, 1.0 - age / max(days, 1))
-    return Decimal(residents) + Decimal(2 * (urgency - 1)) + Decimal(str(round(recency, 3)))
-
-
 def compile_needs_list(
     *,
     period_start: datetime.date,
@@ -280,39 +289,47 @@ def compile_needs_list(
             u=Max("urgency"),
             last=Max("created_at"),
         )
-        days = (period_end - period_start).days + 1
-        entries = [
-            NeedsListEntry(
-                needs_list=lst,
-                topic_id=row["topic_id"],
-                need_count=row["n"],
-                resident_count=row["residents"],
-                max_urgency=row["u"],
-                last_need_at=row["last"],
-                score=entry_score(
-                    residents=row["residents"],
-                    urgency=row["u"],
-                    last_need_at=row["last"],
-                    period_end=period_end,
-                    days=days,
-                ),
-            )
-            for row in agg.iterator(chunk_size=5000)
-        ]
         if changed is not None:
-            kept = {e.topic_id for e in entries}
+            kept = set(agg.values_list("topic_id", flat=True))
             NeedsListEntry.objects.filter(needs_list=lst, topic_id__in=changed - kept).delete()
-        NeedsListEntry.objects.bulk_create(
-            entries,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["needs_list", "topic"],
-            update_fields=["need_count", "resident_count", "max_urgency", "last_need_at", "score"],
-        )
+        _upsert_entries(lst, agg, period_start=period_start, period_end=period_end)
         _rank(lst)
         NeedsList.objects.filter(pk=lst.pk).update(compiled_at=started)
         lst.compiled_at = started
     return lst
+
+
+def _upsert_entries(lst: NeedsList, agg, *, period_start, period_end) -> None:
+    """INSERT … SELECT the aggregate into the list's entries, in the database.
+
+    score = residents + 0.5 × (urgency − 1) + recency / 2, where recency runs
+    from 1 (a need on the period's last day) down to 0 (its first day):
+    residents dominate, urgency and recency order close calls.
+    """
+    table = NeedsListEntry._meta.db_table
+    agg_sql, agg_params = agg.query.sql_with_params()
+    days = (period_end - period_start).days + 1
+    end = _bounds(period_end, period_end)[1]
+    if connection.vendor == "postgresql":
+        age = "EXTRACT(EPOCH FROM (%s::timestamptz - a.last)) / 86400.0"
+        recency = f"GREATEST(0, LEAST(1, 1 - ({age}) / %s))"
+    else:
+        age = "(julianday(%s) - julianday(a.last))"
+        recency = f"MAX(0, MIN(1, 1 - ({age}) / %s))"
+    sql = f"""
+        INSERT INTO {table} (needs_list_id, topic_id, rank, need_count, resident_count,
+                             max_urgency, last_need_at, score)
+        SELECT %s, a.topic_id, 0, a.n, a.residents, a.u, a.last,
+               ROUND(CAST(a.residents + 0.5 * (a.u - 1) + {recency} / 2.0 AS NUMERIC), 3)
+        FROM ({agg_sql}) AS a
+        WHERE 1 = 1
+        ON CONFLICT (needs_list_id, topic_id) DO UPDATE SET
+            need_count = EXCLUDED.need_count, resident_count = EXCLUDED.resident_count,
+            max_urgency = EXCLUDED.max_urgency, last_need_at = EXCLUDED.last_need_at,
+            score = EXCLUDED.score
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [lst.pk, end, days, *agg_params])
 
 
 def _rank(lst: NeedsList) -> None:

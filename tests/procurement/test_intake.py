@@ -146,3 +146,17 @@ def test_list_query_count_does_not_grow(cast, django_assert_num_queries):
     NeedFactory.create_batch(10, submitter=cast.resident)
     with django_assert_num_queries(2):
         assert len(client.get(URL).data["results"]) == 13
+
+
+def test_submission_kicks_grouping_once_per_burst(cast, django_capture_on_commit_callbacks):
+    """With the broker up, a worker groups the need right after it is saved."""
+    from procurement.services import needs as svc
+
+    svc._last_kick = 0.0
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api_as(cast.resident).post(URL, body(), format="json")
+    assert Need.objects.get(pk=first.data["id"]).topic is not None
+    # A second submission within the interval sends no message; the sweep groups it.
+    with django_capture_on_commit_callbacks(execute=True):
+        second = api_as(cast.resident).post(URL, body(title="电梯故障"), format="json")
+    assert Need.objects.get(pk=second.data["id"]).grouped_at is None

@@ -208,3 +208,18 @@ def test_beat_task_compiles_current_period(cast):
     need("电梯故障", "电梯故障")
     pk = compile_needs_list.delay().get()
     assert NeedsList.objects.get(pk=pk).entries.count() == 1
+
+
+def test_topics_list_query_count(cast, django_assert_num_queries):
+    for text in ("电梯故障", "路灯不亮"):
+        need(text, text)
+    lists.group_pending_needs(10)
+    client = api_as(cast.street_a)
+    client.get("/api/v1/topics/")
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/topics/").data["count"] == 2
+    for text in ("乱停车", "井盖缺失", "树枝遮挡"):
+        need(text, text)
+    lists.group_pending_needs(10)
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/topics/").data["count"] == 5

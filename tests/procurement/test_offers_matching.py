@@ -184,3 +184,11 @@ def test_confirm_match_assigns_needs_and_notifies(cast):
     # The organization now sees the needs it serves, with contacts masked.
     rows = api_as(member).get("/api/v1/needs/").data["results"]
     assert len(rows) == 3 and rows[0]["contact_phone"] == "138****5678"
+
+
+def test_expiry_beat_task(cast):
+    from procurement.tasks import expire_offers as task
+
+    OfferFactory(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    assert task.delay().get()["expired"] == 1
+    assert Offer.objects.get().state == "expired"

@@ -1,7 +1,10 @@
 """Portal pages: web form → tracking code → rate; my needs; queue; public lists."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from procurement.models import Need
 from tests.procurement.factories import NeedFactory, OfferFactory
@@ -90,3 +93,59 @@ def test_offers_page_lists_active_offers(cast):
     OfferFactory(title="助餐服务")
     html = Client().get("/offers/").content.decode()
     assert "助餐服务" in html
+
+
+def test_public_list_pages_query_counts_do_not_grow(cast, client_as, django_assert_num_queries):
+    from procurement.models import NeedsList
+    from procurement.services import lists
+
+    for i, text in enumerate(["电梯故障", "路灯不亮", "乱停车"]):
+        NeedFactory(title=text, text=text, grouped_at=None, contact_phone=f"1381234567{i}")
+    start, end = lists.period_containing(timezone.localdate())
+    lst = lists.compile_needs_list(period_start=start, period_end=end)
+    NeedsList.objects.filter(pk=lst.pk).update(state="published")
+    OfferFactory.create_batch(2)
+    c = Client()
+    counts = {}
+    for url in ("/lists/needs/", "/offers/"):
+        c.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            c.get(url)
+        counts[url] = len(ctx.captured_queries)
+    mine = client_as(cast.resident)
+    NeedFactory.create_batch(2, submitter=cast.resident)
+    mine.get("/needs/mine/")
+    with CaptureQueriesContext(connection) as ctx:
+        mine.get("/needs/mine/")
+    counts["/needs/mine/"] = len(ctx.captured_queries)
+    # More rows, same number of queries.
+    for text in ["草坪枯黄", "树枝遮挡", "井盖缺失"]:
+        NeedFactory(title=text, text=text, grouped_at=None)
+    NeedsList.objects.filter(pk=lst.pk).update(state="draft")
+    lists.compile_needs_list(period_start=start, period_end=end)
+    NeedsList.objects.filter(pk=lst.pk).update(state="published")
+    OfferFactory.create_batch(3)
+    NeedFactory.create_batch(4, submitter=cast.resident)
+    for url in ("/lists/needs/", "/offers/"):
+        with django_assert_num_queries(counts[url]):
+            c.get(url)
+    with django_assert_num_queries(counts["/needs/mine/"]):
+        mine.get("/needs/mine/")
+
+
+def test_web_form_is_throttled(cast, settings):
+    from rest_framework.settings import api_settings
+
+    rates = dict(api_settings.DEFAULT_THROTTLE_RATES)
+    from huitian.api.throttling import WriteThrottle
+
+    WriteThrottle.THROTTLE_RATES = {**rates, "write": "2/min"}
+    try:
+        c = Client()
+        assert c.post("/needs/new/", form()).status_code == 302
+        assert c.post("/needs/new/", form()).status_code == 302
+        r = c.post("/needs/new/", form())
+        assert r.status_code == 429
+        assert Need.objects.count() == 2
+    finally:
+        WriteThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
