@@ -9,6 +9,8 @@ organization); a bare tracking code gives its status, as on the tracking page.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
@@ -26,6 +28,7 @@ def _error(status, description):
     return Response([{"code": status, "description": str(description)}], status=status)
 
 
+@extend_schema(tags=["open311"], responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def services(request):
@@ -75,6 +78,7 @@ def _base():
     return Need.objects.select_related("category", "assigned_org")
 
 
+@extend_schema(tags=["open311"], request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET", "POST"])
 @permission_classes([permissions.AllowAny])
 def requests_view(request):
@@ -101,6 +105,7 @@ def requests_view(request):
     return Response([_render(n, True) for n in qs[:200]])
 
 
+@extend_schema(tags=["open311"], responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def request_detail(request, code):

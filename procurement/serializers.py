@@ -1,6 +1,8 @@
 """API shapes. Contacts leave the server masked except for the handling staff."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from huitian.models import Area, Category
@@ -20,16 +22,17 @@ def mask_name(name: str) -> str:
     return f"{name[0]}**" if name else ""
 
 
-class AreaRef(serializers.Serializer):
+class CodeNameRef(serializers.Serializer):
+    """A community, street or category as the app shows it: its code and name."""
+
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class CategoryRef(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+AreaRef = CategoryRef = CodeNameRef
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CodeField(serializers.Field):
     """A community or category given by its code, looked up in the reference cache."""
 
@@ -127,16 +130,20 @@ class NeedOut(serializers.Serializer):
     def _full(self, need) -> bool:
         return may_see_contact(self.context.get("request") and self.context["request"].user, need)
 
+    @extend_schema_field(CodeNameRef(allow_null=True))
     def get_street(self, need):
         parent = need.community.parent
         return {"code": parent.code, "name": parent.name} if parent else None
 
+    @extend_schema_field(OpenApiTypes.STR)
     def get_contact_name(self, need):
         return need.contact_name if self._full(need) else mask_name(need.contact_name)
 
+    @extend_schema_field(OpenApiTypes.STR)
     def get_contact_phone(self, need):
         return need.contact_phone if self._full(need) else mask_phone(need.contact_phone)
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_assigned_to(self, need):
         if need.assigned_org_id:
             return {
@@ -250,6 +257,7 @@ class OfferOut(serializers.ModelSerializer):
             "state",
         ]
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_organization(self, offer):
         return {"id": offer.organization_id, "name": offer.organization.name}
 
