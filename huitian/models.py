@@ -86,6 +86,9 @@ class Area(models.Model):
                         path=Func(F("path"), Value(old_path), Value(new_path), function="REPLACE")
                     )
                 self.path = new_path
+        from huitian.access import forget_area_tree  # access imports this module
+
+        transaction.on_commit(forget_area_tree)
 
     def clean(self):
         expected = self.PARENT_LEVEL.get(self.level)

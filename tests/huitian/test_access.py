@@ -152,3 +152,19 @@ def test_admin_forms_refuse_nul_and_overlong_text_and_keep_emoji(cast, client_as
     assert emoji.status_code == 302
     area.refresh_from_db()
     assert area.name == "万润家园🏠社区 Wanrun"
+
+
+def test_a_new_community_is_inside_its_street_at_once(cast, django_capture_on_commit_callbacks):
+    from huitian.models import Area
+
+    assert not visible(cast.street_a, Organization.objects.all()).exists()  # warms the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        new = Area.objects.create(
+            code="110114011999",
+            name="新建社区居委会",
+            level="community",
+            parent=cast.area("110114011"),
+        )
+    org = make_org("新社区合唱团", new)
+    assert list(visible(cast.street_a, Organization.objects.all())) == [org]
+    assert not visible(cast.street_b, Organization.objects.all()).exists()
