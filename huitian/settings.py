@@ -274,6 +274,12 @@ HUITIAN_ALLOW_DEMO_DATA = env.bool("HUITIAN_ALLOW_DEMO_DATA", default=not PRODUC
 # Warn staff about missing working-day schedules this many days ahead.
 CALENDAR_WARNING_HORIZON_DAYS = env.int("CALENDAR_WARNING_HORIZON_DAYS", default=60)
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=500)
+# Needs (接诉即办): default deadlines in working days (per-category ones are set in the
+# admin), how long a resident may reopen a closed need, and the needs-list period.
+PROCUREMENT_RESPONSE_DAYS = env.int("PROCUREMENT_RESPONSE_DAYS", default=1)
+PROCUREMENT_RESOLUTION_DAYS = env.int("PROCUREMENT_RESOLUTION_DAYS", default=15)
+PROCUREMENT_REOPEN_WORKING_DAYS = env.int("PROCUREMENT_REOPEN_WORKING_DAYS", default=5)
+PROCUREMENT_LIST_PERIOD = env.str("PROCUREMENT_LIST_PERIOD", default="monthly")
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
