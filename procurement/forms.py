@@ -14,12 +14,15 @@ class CommunityChoiceField(forms.ModelChoiceField):
 class NeedForm(forms.Form):
     community = CommunityChoiceField(
         label=_("Community"),
+        empty_label=_("Choose your community"),
         queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True)
         .select_related("parent")
         .order_by("parent__code", "code"),
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True, parent__isnull=False)
+        label=_("Category"),
+        empty_label=_("Choose what it is about"),
+        queryset=Category.objects.filter(is_active=True, parent__isnull=False),
     )
     title = forms.CharField(
         label=_("Title"), max_length=TITLE_LIMIT, validators=[validate_clean_text]
@@ -87,7 +90,9 @@ class ReopenForm(forms.Form):
 class OfferForm(forms.Form):
     organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True, parent__isnull=False)
+        label=_("Category"),
+        empty_label=_("Choose what it is about"),
+        queryset=Category.objects.filter(is_active=True, parent__isnull=False),
     )
     title = forms.CharField(label=_("Title"), max_length=120, validators=[validate_clean_text])
     description = forms.CharField(
