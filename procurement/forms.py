@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from huitian.models import Area, Category
@@ -6,9 +7,24 @@ from huitian.validators import validate_clean_text, validate_phone
 from procurement.models.needs import TEXT_LIMIT, TITLE_LIMIT
 
 
+class CommunitiesByStreet(ModelChoiceIterator):
+    """Communities under their street (<optgroup>): 146 names are easier to find on a phone."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for area in self.queryset:
+            street = area.parent.name if area.parent_id else ""
+            groups.setdefault(street, []).append(self.choice(area))
+        yield from groups.items()
+
+
 class CommunityChoiceField(forms.ModelChoiceField):
+    iterator = CommunitiesByStreet
+
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+        return obj.name
 
 
 class NeedForm(forms.Form):
