@@ -39,6 +39,15 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NeedActionForm(forms.Form):
+    """One lifecycle step taken from the need's change page."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+    reason = forms.CharField(required=False, max_length=24)
+    area = forms.IntegerField(required=False)
+    organization = forms.IntegerField(required=False)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("12345 hotline export (xlsx or csv)"))
 
@@ -91,6 +100,7 @@ class NeedAdmin(ScopedAdmin):
     actions = ["accept_selected"]
     add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
     change_list_template = "procurement/admin_need_changelist.html"
+    change_form_template = "procurement/admin_need_change.html"
 
     def get_readonly_fields(self, request, obj=None):
         ro = list(self.readonly_fields)
@@ -141,8 +151,69 @@ class NeedAdmin(ScopedAdmin):
         if done:
             self.message_user(request, _("%(n)d needs accepted.") % {"n": done}, messages.SUCCESS)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Show the lifecycle steps the user may take next, above the record."""
+        extra_context = dict(extra_context or {})
+        need = self.get_object(request, object_id)
+        if need is not None and self.has_change_permission(request, need):
+            extra_context["need_steps"] = [s.name for s in Need.FLOW.available(need)]
+            extra_context["reject_reasons"] = Need.RejectReason.choices
+            extra_context["unresolved_reasons"] = Need.UnresolvedReason.choices
+            if "assign" in extra_context["need_steps"]:
+                from registry.models import Organization
+
+                community = need.community
+                extra_context["assign_areas"] = [a for a in (community, community.parent) if a]
+                extra_context["assign_orgs"] = Organization.objects.filter(
+                    status="active"
+                ).order_by("name")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def act_view(self, request, object_id):
+        """Take one lifecycle step (accept, reject, assign, start, resolve, close unresolved)."""
+        from huitian.models import Area
+        from registry.models import Organization
+
+        need = self.get_object(request, object_id)
+        back = redirect("admin:procurement_need_change", object_id)
+        if request.method != "POST" or need is None:
+            return back
+        form = NeedActionForm(request.POST)
+        form.is_valid()
+        d = form.cleaned_data
+        step, note = request.POST.get("step", ""), d.get("note") or ""
+        base = {"need_id": need.pk, "by": request.user}
+        if step in ("accept", "start", "resolve"):
+            func = {
+                "accept": svc.accept_need,
+                "start": svc.start_service,
+                "resolve": svc.resolve_need,
+            }[step]
+            kwargs = {**base, "note": note}
+        elif step in ("reject", "close_unresolved"):
+            func = svc.reject_need if step == "reject" else svc.close_unresolved
+            kwargs = {**base, "reason": d.get("reason") or "", "note": note}
+        elif step == "assign":
+            area = Area.objects.filter(pk=d.get("area")).first() if d.get("area") else None
+            org = (
+                Organization.objects.filter(pk=d.get("organization")).first()
+                if d.get("organization")
+                else None
+            )
+            func = svc.assign_need
+            kwargs = {**base, "area": area, "organization": org, "note": note}
+        else:
+            return back
+        self.run_service(request, func, success=_("Done."), **kwargs)
+        return back
+
     def get_urls(self):
         return [
+            path(
+                "<path:object_id>/act/",
+                self.admin_site.admin_view(self.act_view),
+                name="procurement_need_act",
+            ),
             path(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
@@ -163,12 +234,17 @@ class NeedAdmin(ScopedAdmin):
             "form": form,
             "result": result,
             "title": _("Import 12345 hotline export"),
+            "opts": self.model._meta,
+            "columns": [
+                (names[0], key in imports.REQUIRED) for key, names in imports.COLUMNS.items()
+            ],
         }
         return render(request, "procurement/admin_import.html", ctx)
 
 
 @admin.register(Topic)
 class TopicAdmin(ScopedAdmin):
+    change_list_template = "procurement/admin_change_list.html"
     list_display = [
         "title",
         "area",
@@ -177,6 +253,7 @@ class TopicAdmin(ScopedAdmin):
         "max_urgency",
         "state",
         "last_need_at",
+        "candidates_link",
     ]
     list_filter = ["state", "category"]
     search_fields = ["title"]
@@ -196,6 +273,14 @@ class TopicAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description=_("matching"))
+    def candidates_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        url = reverse("procurement:topic-candidates", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Candidates"))
+
     @admin.action(description=_("Merge the selected topics into the first"))
     def merge_selected(self, request, queryset):
         ids = list(queryset.order_by("pk").values_list("pk", flat=True))
@@ -214,6 +299,7 @@ class TopicAdmin(ScopedAdmin):
 
 @admin.register(NeedsList)
 class NeedsListAdmin(ScopedAdmin):
+    change_list_template = "procurement/admin_change_list.html"
     list_display = ["__str__", "state", "compiled_at", "published_at"]
     readonly_fields = [
         "period_start",
@@ -253,6 +339,7 @@ class NeedsListAdmin(ScopedAdmin):
 
 @admin.register(PurchaseItem)
 class PurchaseItemAdmin(ScopedAdmin):
+    change_list_template = "procurement/admin_change_list.html"
     list_display = ["title", "topic", "estimated_budget", "state"]
     readonly_fields = ["topic", "state", "created_by", "created_at"]
 
@@ -262,6 +349,7 @@ class PurchaseItemAdmin(ScopedAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(ScopedAdmin):
+    change_list_template = "procurement/admin_change_list.html"
     list_display = [
         "title",
         "organization",
@@ -284,6 +372,7 @@ class OfferAdmin(ScopedAdmin):
 
 @admin.register(Match)
 class MatchAdmin(ScopedAdmin):
+    change_list_template = "procurement/admin_change_list.html"
     list_display = ["topic", "organization", "score", "confirmed_by", "confirmed_at"]
     readonly_fields = [
         "topic",
@@ -300,15 +389,129 @@ class MatchAdmin(ScopedAdmin):
         return False
 
 
+class WhistleCallForm(forms.ModelForm):
+    """Raising a call: only communities the staff member may whistle for, no past deadline."""
+
+    user = None  # set per request by WhistleCallAdmin.get_form
+
+    class Meta:
+        model = WhistleCall
+        fields = ["community", "category", "problem", "urgency", "deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from huitian.models import Area
+
+        if "community" in self.fields:
+            communities = Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True)
+            if self.user is not None and not self.user.is_superuser:
+                allowed = [
+                    a.pk
+                    for a in communities.select_related("parent")
+                    if self.user.has_perm("procurement.raise_whistle", a)
+                ]
+                communities = communities.filter(pk__in=allowed)
+            self.fields["community"].queryset = communities.order_by("code")
+
+    def clean_community(self):
+        community = self.cleaned_data["community"]
+        if self.user is not None and not self.user.has_perm("procurement.raise_whistle", community):
+            raise forms.ValidationError(_("You cannot raise a whistle call for this community."))
+        return community
+
+    def clean_deadline(self):
+        from django.utils import timezone
+
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+
 @admin.register(WhistleCall)
 class WhistleCallAdmin(ScopedAdmin):
+    change_list_template = "procurement/admin_change_list.html"
     list_display = ["problem", "community", "category", "urgency", "deadline", "state", "raised_at"]
     list_filter = ["state", "urgency"]
     list_select_related = ["community", "category"]
     readonly_fields = ["state", "raised_by", "raised_at", "notified_orgs"]
+    add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
+    change_form_template = "procurement/admin_whistle_change.html"
 
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return WhistleCallForm.Meta.fields
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*WhistleCallForm.Meta.fields, *self.readonly_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = type("WhistleCallAddForm", (WhistleCallForm,), {"user": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        from procurement.services.whistle import raise_whistle_call
+
+        d = form.cleaned_data
+        call = raise_whistle_call(
+            by=request.user,
+            community=d["community"],
+            category=d["category"],
+            problem=d["problem"],
+            urgency=d["urgency"],
+            deadline=d["deadline"],
+        )
+        obj.pk = call.pk
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """List the responses; whoever may select responders picks them here."""
+        extra_context = dict(extra_context or {})
+        call = self.get_object(request, object_id)
+        if call is not None:
+            extra_context["responses"] = call.responses.select_related("organization").order_by(
+                "responded_at"
+            )
+            extra_context["may_select"] = call.state == WhistleCall.State.OPEN and (
+                request.user.has_perm("procurement.select_responders", call)
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def select_view(self, request, object_id):
+        from procurement.services.whistle import select_responders
+
+        call = self.get_object(request, object_id)
+        if request.method == "POST" and call is not None:
+            ids = [int(v) for v in request.POST.getlist("responses") if v.isdigit()]
+            self.run_service(
+                request,
+                select_responders,
+                call_id=call.pk,
+                response_ids=ids,
+                by=request.user,
+                success=_("Responders selected; they were notified."),
+            )
+        return redirect("admin:procurement_whistlecall_change", object_id)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/select/",
+                self.admin_site.admin_view(self.select_view),
+                name="procurement_whistlecall_select",
+            ),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(CategoryDeadline)

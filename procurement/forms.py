@@ -61,6 +61,7 @@ class NeedForm(forms.Form):
     contact_phone = forms.CharField(
         label=_("Phone (only the handling staff see it)"),
         max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         required=False,
         validators=[validate_phone],
     )
@@ -78,7 +79,11 @@ class NeedForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=12)
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=12,
+        help_text=_("The 10 letters and digits shown after you submitted, e.g. XVVDPD4AEV."),
+    )
 
 
 class RateForm(forms.Form):
@@ -123,6 +128,7 @@ class OfferForm(forms.Form):
         .exclude(level=Area.Level.DISTRICT)
         .order_by("code"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("On a computer, hold Ctrl (⌘ on a Mac) to choose several."),
     )
     capacity_per_month = forms.IntegerField(label=_("Capacity per month"), min_value=1, initial=10)
     is_free = forms.BooleanField(label=_("Free of charge"), required=False, initial=True)

@@ -1,11 +1,13 @@
 """Portal pages: the resident web form, tracking by code, my needs, the public lists."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huitian.access import is_staff_user
@@ -25,8 +27,6 @@ def _throttled(request) -> bool:
 
 
 def _too_many(request):
-    from django.utils.translation import gettext as _
-
     response = render(
         request,
         "procurement/throttled.html",
@@ -69,7 +69,12 @@ def need_new(request):
 def need_track_lookup(request):
     form = TrackForm(request.GET or None)
     if request.GET and form.is_valid():
-        return redirect("procurement:need-track", code=form.cleaned_data["code"].strip().upper())
+        code = form.cleaned_data["code"].strip().upper()
+        if Need.objects.filter(tracking_code=code).exists():
+            return redirect("procurement:need-track", code=code)
+        form.add_error(
+            "code", _("No need has this tracking code. Check the letters and digits and try again.")
+        )
     return render(request, "procurement/track_lookup.html", {"form": form})
 
 
@@ -110,6 +115,7 @@ def need_track(request, code):
                     comment=rate_form.cleaned_data["comment"],
                     by=request.user if request.user.is_authenticated else None,
                 )
+                messages.success(request, _("Thank you for your rating."))
                 return redirect("procurement:need-track", code=need.tracking_code)
             if request.POST.get("action") == "reopen" and reopen_form.is_valid():
                 svc.reopen_need(
@@ -118,6 +124,7 @@ def need_track(request, code):
                     note=reopen_form.cleaned_data["note"],
                     by=request.user if request.user.is_authenticated else None,
                 )
+                messages.success(request, _("Your need was reopened; the staff will follow up."))
                 return redirect("procurement:need-track", code=need.tracking_code)
         except WorkflowError as exc:
             error = exc.detail
@@ -226,6 +233,7 @@ def offer_new(request):
         except WorkflowError as exc:
             form.add_error(None, exc.detail)
         else:
+            messages.success(request, _("Your offer is published on the supply list."))
             return redirect("procurement:offers")
     return render(request, "procurement/offer_form.html", {"form": form})
 
@@ -284,9 +292,11 @@ def whistle_calls(request):
 
     orgs = _my_organizations(request.user)
     error = ""
+    posted_call, posted_form = None, None
     if request.method == "POST" and orgs:
-        form = RespondForm(request.POST, organizations=orgs)
         call_id = request.POST.get("call", "")
+        form = RespondForm(request.POST, organizations=orgs, auto_id=f"id_call{call_id}_%s")
+        posted_call, posted_form = call_id, form
         if form.is_valid() and call_id.isdigit():
             try:
                 wsvc.respond_to_call(
@@ -295,19 +305,27 @@ def whistle_calls(request):
                     brings=form.cleaned_data["brings"],
                     by=request.user,
                 )
+                messages.success(request, _("Thank you: your report was sent to the caller."))
                 return redirect("procurement:whistle")
             except WorkflowError as exc:
                 error = exc.detail
             except PermissionDenied as exc:
                 error = getattr(exc, "detail", "") or str(exc)
-        else:
-            error = "; ".join(" ".join(v) for v in form.errors.values())
     calls = list(selectors.whistle_calls_for(request.user).order_by("-raised_at")[:50])
     responded = set(
         WhistleResponse.objects.filter(call__in=calls, organization__in=orgs).values_list(
             "call_id", flat=True
         )
     )
+    rows = [
+        (
+            call,
+            posted_form
+            if posted_form is not None and posted_call == str(call.pk)
+            else RespondForm(organizations=orgs, auto_id=f"id_call{call.pk}_%s"),
+        )
+        for call in calls
+    ]
     times = wsvc.response_times_by_organization(
         visible(request.user, WhistleResponse.objects.all())
     )
@@ -316,6 +334,7 @@ def whistle_calls(request):
         "procurement/whistle.html",
         {
             "calls": calls,
+            "rows": rows,
             "responded": responded,
             "orgs": orgs,
             "form": RespondForm(organizations=orgs),
