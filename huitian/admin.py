@@ -16,6 +16,7 @@ from huitian.models import (
     RoleAssignment,
     User,
 )
+from huitian.selectors import users_visible_to
 
 
 @admin.register(Area)
@@ -66,20 +67,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN, Role.AUDITOR):
-            return qs
-        from huitian.access import staff_areas
-
-        paths = [p for _, p in staff_areas(request.user)]
-        if not paths:
-            return qs.filter(pk=request.user.pk)
-        from django.db.models import Q
-
-        q = Q(pk=request.user.pk)
-        for p in paths:
-            q |= Q(role_assignments__area__path__startswith=p)
-        return qs.filter(q).distinct()
+        return users_visible_to(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
         return is_staff_user(request.user)

@@ -1,8 +1,9 @@
 """Kernel reads."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
-from huitian.models import Area
+from huitian.access import has_role, staff_areas
+from huitian.models import Area, Role
 
 
 def area_tree():
@@ -22,3 +23,14 @@ def area_tree():
 
 def district() -> Area | None:
     return Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first()
+
+
+def users_visible_to(user, qs: QuerySet) -> QuerySet:
+    """Accounts a staff member may look up: district-wide roles see everyone; other staff
+    see themselves and the users holding a role inside their areas."""
+    if user.is_superuser or has_role(user, Role.DISTRICT_ADMIN, Role.AUDITOR):
+        return qs
+    q = Q(pk=user.pk)
+    for _area_id, path in staff_areas(user):
+        q |= Q(role_assignments__area__path__startswith=path)
+    return qs.filter(q).distinct()

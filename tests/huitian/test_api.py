@@ -105,8 +105,8 @@ def test_nul_bytes_and_huge_input_never_500(api, cast):
     body = assert_error_shape(nul, 400, "invalid")
     assert "username" in body["fields"]
     huge = api.post("/api/v1/auth/token/", {"username": "回" * 10_000, "password": "😀" * 50})
-    assert huge.status_code in (400, 401)
-    assert set(huge.json()) == {"code", "detail", "fields"}
+    body = assert_error_shape(huge, 400, "invalid")
+    assert "username" in body["fields"]
 
 
 def test_english_error_messages_on_request(api, areas):

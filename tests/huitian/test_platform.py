@@ -44,7 +44,10 @@ def test_seed_demo_is_idempotent_and_matches_the_reference_csv(areas):
 def test_committed_area_csv_is_the_shared_reference(areas):
     shared = ROOT.parent / "shared" / "data" / "areas" / "huitian-areas.csv"
     if not shared.exists():
-        pytest.skip("no ../shared checkout beside this one")
+        pytest.skip(
+            "../shared/data/areas is not beside this checkout (CI lays it there), "
+            "so there is no reference to compare the committed copy with"
+        )
     assert (ROOT / "huitian" / "fixtures" / "huitian-areas.csv").read_bytes() == shared.read_bytes()
 
 
