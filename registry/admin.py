@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from huitian.access import can_change, is_staff_user
+from huitian.access import area_ids_under, can_change, is_staff_user, staff_areas
 from huitian.admin_base import ScopedAdmin, TransitionInline
 from huitian.models import Role
 from huitian.workdays import WorkingCalendar
@@ -39,6 +39,21 @@ class RegistryAdmin(ScopedAdmin):
         if not self.has_change_permission(request):
             return {}  # auditors read; an action list would only do nothing
         return actions
+
+    def render_action_form(self, request, queryset, form, title, action):
+        """The intermediate page of an action that asks for a reason or a code first."""
+        return render(
+            request,
+            "admin/registry/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "queryset": queryset,
+                "action": action,
+                "opts": self.model._meta,
+            },
+        )
 
     def writable_queryset(self, request, queryset):
         rows = super().writable_queryset(request, queryset)
@@ -114,7 +129,15 @@ class OrganizationAdmin(RegistryAdmin):
     list_select_related = ["home_area"]
     autocomplete_fields = ["home_area", "merged_into"]
     filter_horizontal = ["service_areas", "categories"]
-    readonly_fields = ["status", "filing_number", "merged_into", "created_at"]
+    # The certificate is written only by decide_certification (a district decision).
+    readonly_fields = [
+        "status",
+        "filing_number",
+        "merged_into",
+        "created_at",
+        "certificate_number",
+        "certified_until",
+    ]
     inlines = [TransitionInline]
     actions = ["suspend", "reactivate"]
     change_list_template = "admin/registry/organization/change_list.html"
@@ -180,6 +203,24 @@ class OrganizationAdmin(RegistryAdmin):
     def code(self, obj):
         # One column for both codes, so status and party building stay in view at 1280 px.
         return obj.uscc or obj.filing_number or "—"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class KeptInScope(form_class):
+            def clean_home_area(self):
+                # A clerk may not move an organization out of the areas they work in.
+                area = self.cleaned_data.get("home_area")
+                if area is not None and not user.is_superuser:
+                    mine = [path for _area_id, path in staff_areas(user, for_write=True)]
+                    if area.pk not in area_ids_under(mine):
+                        raise forms.ValidationError(
+                            gettext("You can only place an organization inside your own area.")
+                        )
+                return area
+
+        return KeptInScope
 
     def changelist_view(self, request, extra_context=None):
         from registry.selectors import party_coverage
@@ -423,18 +464,7 @@ class RegistrationApplicationAdmin(RegistryAdmin):
                 return None
         else:
             form = form_class()
-        return render(
-            request,
-            "admin/registry/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "queryset": queryset,
-                "action": action,
-                "opts": self.model._meta,
-            },
-        )
+        return self.render_action_form(request, queryset, form, title, action)
 
     @admin.action(description=_("Return for supplement (补正)"))
     def return_for_supplement(self, request, queryset):
@@ -501,15 +531,6 @@ class RegistrationApplicationAdmin(RegistryAdmin):
             request, queryset, ReasonForm, gettext("Reason for rejection"), "reject", handler
         )
 
-    def run_service(self, request, func, *args, success="", **kwargs):
-        from django.core.exceptions import ValidationError
-
-        try:
-            return super().run_service(request, func, *args, success=success, **kwargs)
-        except ValidationError as exc:
-            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
-            return None
-
 
 @admin.register(Filing)
 class FilingAdmin(RegistryAdmin):
@@ -532,6 +553,14 @@ class FilingAdmin(RegistryAdmin):
 
     def has_add_permission(self, request):
         return False  # groups file through the portal
+
+    def get_readonly_fields(self, request, obj=None):
+        # The group's own record: staff act through the actions, the group resubmits.
+        fields = list(super().get_readonly_fields(request, obj))
+        own = [*Filing._meta.concrete_fields, *Filing._meta.many_to_many]
+        return fields + [
+            f.name for f in own if f.editable and not f.primary_key and f.name not in fields
+        ]
 
     @admin.display(description=_("filing number"))
     def filing_number(self, obj):
@@ -566,18 +595,7 @@ class FilingAdmin(RegistryAdmin):
                 return None
         else:
             form = ReasonForm()
-        return render(
-            request,
-            "admin/registry/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "queryset": queryset,
-                "action": action,
-                "opts": self.model._meta,
-            },
-        )
+        return self.render_action_form(request, queryset, form, title, action)
 
     @admin.action(description=_("Return with reasons"))
     def return_filing(self, request, queryset):
@@ -675,6 +693,14 @@ class RuleCheckedAdmin(RegistryAdmin):
     """An add form whose organization must pass the service's rule (refused beside the field)."""
 
     add_rule: str = ""
+    # The rule the service applies to a later change of the row (none: the scope decides).
+    change_rule: str = ""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or not self.change_rule:
+            return allowed
+        return request.user.has_perm(self.change_rule, obj.organization)
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
@@ -698,6 +724,7 @@ class RuleCheckedAdmin(RegistryAdmin):
 @admin.register(AgencyRecord)
 class AgencyRecordAdmin(RuleCheckedAdmin):
     add_rule = "registry.record_agency_service"
+    change_rule = "registry.record_agency_service"
     list_display = ["organization", "kind", "date", "title", "amount"]
     list_filter = ["kind"]
     search_fields = ["organization__name", "title"]
@@ -778,23 +805,15 @@ class CertificationAdmin(RegistryAdmin):
                 return None
         else:
             form = ReasonForm()
-        return render(
-            request,
-            "admin/registry/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": gettext("Why is certification refused?"),
-                "form": form,
-                "queryset": queryset,
-                "action": "refuse",
-                "opts": self.model._meta,
-            },
+        return self.render_action_form(
+            request, queryset, form, gettext("Why is certification refused?"), "refuse"
         )
 
 
 @admin.register(Interview)
 class InterviewAdmin(RuleCheckedAdmin):
     add_rule = "registry.hold_interview"
+    change_rule = "registry.hold_interview"
     list_display = ["organization", "reason", "held_on", "follow_up_on"]
     list_filter = ["reason"]
     search_fields = ["organization__name"]

@@ -108,11 +108,9 @@ class RegistrationViewSet(
         return selectors.registrations_for(self.request.user)
 
     def _app(self, pk) -> RegistrationApplication:
-        return get_object_or_404(
-            selectors.without_others_drafts(
-                self.request.user, visible(self.request.user, RegistrationApplication.objects.all())
-            ),
-            pk=pk,
+        user = self.request.user
+        return get_visible_or_404(
+            user, selectors.without_others_drafts(user, RegistrationApplication.objects.all()), pk
         )
 
     def _render(self, app, code=status.HTTP_200_OK):

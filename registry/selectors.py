@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from huitian.access import visible
+from huitian.access import organization_ids, visible
 from huitian.models import Area, Category
 from huitian.workdays import WorkingCalendar
 from registry.models import (
@@ -135,6 +135,29 @@ def registrations_for(user) -> QuerySet:
         without_others_drafts(user, visible(user, RegistrationApplication.objects.all()))
         .select_related("home_area", "organization")
         .prefetch_related("categories", "documents")
+    )
+
+
+@dataclass
+class PortalRecords:
+    registrations: QuerySet
+    filings: QuerySet
+    organizations: QuerySet
+
+
+def portal_records(user) -> PortalRecords:
+    """A resident's own applications, filings and the organizations they are a member of."""
+    return PortalRecords(
+        registrations=RegistrationApplication.objects.filter(applicant_id=user.pk)
+        .select_related("home_area")
+        .order_by("-created_at"),
+        filings=Filing.objects.filter(applicant_id=user.pk)
+        .select_related("community", "organization")
+        .order_by("-created_at"),
+        organizations=Org.objects.filter(pk__in=organization_ids(user))
+        .select_related("home_area")
+        .prefetch_related("annual_reports", "agency_records")
+        .order_by("name", "pk"),
     )
 
 

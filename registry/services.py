@@ -599,6 +599,12 @@ def apply_for_certification(
             raise WorkflowError(
                 "not_a_social_enterprise", _("Only social enterprises apply for certification.")
             )
+        if org.status != Organization.Status.ACTIVE:
+            raise WorkflowError(
+                "organization_not_active",
+                _("Only an active organization applies for certification; it is %(status)s.")
+                % {"status": org.get_status_display()},
+            )
         batch = CertificationBatch.objects.filter(is_open=True).order_by("-year").first()
         if batch is None:
             raise WorkflowError("no_open_batch", _("No certification batch is open now."))
@@ -631,6 +637,9 @@ def decide_certification(*, certification_id: int, by: User, certify: bool, note
         move(cert, Certification.FLOW["certify" if certify else "refuse"], by=by, note=note)
         cert.decision_note = note
         if certify:
+            # Serialise numbering per batch: two certifications decided at once must not
+            # take the same certificate number.
+            CertificationBatch.objects.select_for_update().filter(pk=cert.batch_id).first()
             today = timezone.localdate()
             seq = (
                 Certification.objects.filter(batch=cert.batch, state="certified")

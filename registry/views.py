@@ -84,20 +84,14 @@ def organization_page(request, pk):
 
 @login_required
 def portal(request):
-    user = request.user
+    records = selectors.portal_records(request.user)
     return render(
         request,
         "registry/portal.html",
         {
-            "registrations": RegistrationApplication.objects.filter(applicant=user)
-            .select_related("home_area")
-            .order_by("-created_at"),
-            "filings": Filing.objects.filter(applicant=user)
-            .select_related("community", "organization")
-            .order_by("-created_at"),
-            "organizations": Organization.objects.filter(pk__in=organization_ids(user))
-            .select_related("home_area")
-            .prefetch_related("annual_reports", "agency_records"),
+            "registrations": records.registrations,
+            "filings": records.filings,
+            "organizations": records.organizations,
         },
     )
 

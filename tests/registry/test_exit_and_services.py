@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from huitian.access import Forbidden
@@ -162,7 +163,8 @@ def test_deregistration_refused_until_the_inventory_is_disposed_and_balances(cas
     )
     with pytest.raises(WorkflowError) as exc:  # sold below book value: does not balance
         services.complete_deregistration(deregistration_id=dereg.pk, by=cast.district)
-    assert "3000" in str(exc.value.detail) or "15000" in str(exc.value.detail)
+    assert exc.value.code == "inventory_incomplete"
+    assert "15000.50" in str(exc.value.detail) and "14500.50" in str(exc.value.detail)
     LiquidationAsset.objects.filter(description="办公电脑").update(disposed_value=Decimal("3000"))
     assert cash.pk
     services.complete_deregistration(deregistration_id=dereg.pk, by=cast.district)
@@ -174,10 +176,12 @@ def test_deregistration_refused_until_the_inventory_is_disposed_and_balances(cas
 
 def test_merger_records_the_surviving_organization(cast):
     org, survivor = OrganizationFactory(), OrganizationFactory()
-    with pytest.raises(Exception):  # noqa: B017 - a field error: the survivor is required
+    with pytest.raises(ValidationError) as exc:  # a field error: the survivor is required
         services.open_deregistration(
             organization_id=org.pk, by=cast.district, kind="merger", reason="合并"
         )
+    assert list(exc.value.error_dict) == ["surviving_organization"]
+    assert not Deregistration.objects.filter(organization=org).exists()
     dereg = services.open_deregistration(
         organization_id=org.pk,
         by=cast.district,

@@ -73,3 +73,54 @@ def test_certification_api(cast):
         format="multipart",
     )
     assert r.status_code == 404
+
+
+def test_only_an_active_enterprise_applies_through_any_door(cast):
+    """The portal hid the form for a suspended enterprise; the API must refuse it too."""
+    from registry.models import Certification, Organization
+
+    se = OrganizationFactory(legal_form="social_enterprise", status=Organization.Status.SUSPENDED)
+    member = make_user("se_suspended", Role.ORG_MEMBER, organization=se)
+    CertificationBatch.objects.create(year=2026)
+    r = api_as(member).post(
+        "/api/v1/certifications/",
+        {"organization": se.pk, "field": "elderly", "description": "助餐"},
+        format="multipart",
+    )
+    assert r.status_code == 409 and r.json()["code"] == "organization_not_active"
+    assert not Certification.objects.filter(organization=se).exists()
+
+
+def test_certificate_numbers_are_taken_under_the_batch_lock(cast):
+    """Two decisions in one batch at once must not count the same sequence number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry import services
+
+    batch = CertificationBatch.objects.create(year=2026)
+    certs = []
+    for n in range(2):
+        se = OrganizationFactory(legal_form="social_enterprise")
+        member = make_user(f"se_lock{n}", Role.ORG_MEMBER, organization=se)
+        certs.append(
+            services.apply_for_certification(
+                organization_id=se.pk, by=member, field="elderly", description="助餐"
+            )
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        first = services.decide_certification(
+            certification_id=certs[0].pk, by=cast.district, certify=True
+        )
+    table = CertificationBatch._meta.db_table
+    assert any(
+        table in q["sql"] and "FOR UPDATE" in q["sql"] and f"= {batch.pk}" in q["sql"]
+        for q in ctx.captured_queries
+    )
+    second = services.decide_certification(
+        certification_id=certs[1].pk, by=cast.district, certify=True
+    )
+    assert (first.certificate_number, second.certificate_number) == (
+        "HTSE-2026-001",
+        "HTSE-2026-002",
+    )

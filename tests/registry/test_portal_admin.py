@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from huitian.models import Role
+from huitian.services import assign_role
 from registry.models import AnnualReport, Filing, Organization, RegistrationApplication
 from tests.conftest import api_as, make_user
 from tests.registry.factories import FilingFactory, OrganizationFactory, RegistrationFactory
@@ -406,3 +407,153 @@ def test_portal_late_upload_or_resubmit_says_why_instead_of_doing_nothing(cast, 
     assert r.status_code == 200 and "已不能修改" in r.content.decode()
     app.refresh_from_db()
     assert app.name != "改名" and not app.documents.exists()
+
+
+def test_portal_lists_only_the_users_own_records_in_constant_queries(
+    cast, client_as, django_assert_max_num_queries
+):
+    mine = RegistrationFactory(name="我的申请", applicant=cast.resident)
+    RegistrationFactory(name="别人的申请", applicant=cast.resident_other)
+    FilingFactory(name="我的社区队伍", applicant=cast.resident)
+    FilingFactory(name="别人的社区队伍", applicant=cast.resident_other)
+    org = OrganizationFactory(name="我参加的组织")
+    OrganizationFactory(name="我没参加的组织")
+    assign_role(user=cast.resident, role=Role.ORG_MEMBER, organization=org)
+    c = client_as(cast.resident)
+    c.get("/portal/")  # warm the per-process caches
+    with django_assert_max_num_queries(30) as first:
+        page = c.get("/portal/").content.decode()
+    assert "我的申请" in page and "我的社区队伍" in page
+    assert "别人的申请" not in page and "别人的社区队伍" not in page
+    assert "我参加的组织" in page and "我没参加的组织" not in page
+    for n in range(5):
+        RegistrationFactory(name=f"我的申请{n}", applicant=cast.resident)
+        FilingFactory(name=f"我的社区队伍{n}", applicant=cast.resident)
+    with django_assert_max_num_queries(30) as second:
+        page = c.get("/portal/").content.decode()
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert f"/portal/registrations/{mine.pk}/" in page and "我的社区队伍4" in page
+
+
+def test_admin_change_form_cannot_certify_an_organization(cast, client_as):
+    """The certificate is the district's decision (decide_certification), not a form field a
+    street clerk can type into."""
+    org = OrganizationFactory(legal_form="social_enterprise")
+    page = client_as(cast.street_a).get(f"/admin/registry/organization/{org.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="name"' in html  # the clerk may edit the rest
+    assert 'name="certified_until"' not in html
+    assert 'name="certificate_number"' not in html
+
+
+def test_admin_certification_refusal_asks_for_the_reason_first(cast, client_as):
+    from registry import services
+    from registry.models import Certification, CertificationBatch
+
+    se = OrganizationFactory(legal_form="social_enterprise")
+    member = make_user("se_admin", Role.ORG_MEMBER, organization=se)
+    CertificationBatch.objects.create(year=2026)
+    cert = services.apply_for_certification(
+        organization_id=se.pk, by=member, field="elderly", description="助餐"
+    )
+    c = client_as(cast.district)
+    r = c.post(
+        "/admin/registry/certification/", {"action": "refuse", "_selected_action": [cert.pk]}
+    )
+    assert r.status_code == 200 and 'name="reason"' in r.content.decode()
+    cert.refresh_from_db()
+    assert cert.state == "submitted"
+    c.post(
+        "/admin/registry/certification/",
+        {"action": "refuse", "_selected_action": [cert.pk], "apply": "1", "reason": "材料不实"},
+    )
+    cert = Certification.objects.get(pk=cert.pk)
+    assert cert.state == "refused" and cert.decision_note == "材料不实"
+
+
+def test_admin_filing_change_page_is_read_only(cast, client_as):
+    """Staff act on a filing through the actions; a clerk cannot rewrite the group's record
+    (or move it to another community) by saving the change form."""
+    f = FilingFactory(name="原队伍名")
+    url = f"/admin/registry/filing/{f.pk}/change/"
+    c = client_as(cast.community_a1)
+    page = c.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "原队伍名" in html
+    for field in ("name", "community", "categories", "leader_name", "activities"):
+        assert f'name="{field}"' not in html
+    c.post(url, {"name": "改过的名", "community": cast.area("110114008001").pk})
+    f.refresh_from_db()
+    assert f.name == "原队伍名" and f.community.code != "110114008001"
+
+
+def test_admin_interview_and_agency_record_change_forms_follow_the_services_rules(cast, client_as):
+    """Community staff see these rows in their area, but only the interviewing staff may
+    change an interview and only the group's federation an agency record."""
+    import datetime
+
+    from registry import services
+    from registry.models import AgencyRecord, Interview
+
+    org = OrganizationFactory()
+    interview = services.hold_interview(
+        organization_id=org.pk,
+        by=cast.street_a,
+        reason="no_inspection",
+        details="未参加年检",
+        held_on=datetime.date(2026, 4, 1),
+    )
+    group = OrganizationFactory(registration_level="filed", uscc=None, filing_number="HTBA-T-1")
+    record = services.record_agency_service(
+        organization_id=group.pk,
+        by=cast.federation_a,
+        kind="training",
+        date=datetime.date(2026, 4, 2),
+        title="财务培训",
+    )
+    outsider = client_as(cast.community_a1)
+    url = f"/admin/registry/interview/{interview.pk}/change/"
+    page = outsider.get(url)
+    assert page.status_code == 200 and 'name="outcome"' not in page.content.decode()
+    outsider.post(url, {"outcome": "社区改写", "details": "社区改写"})
+    interview = Interview.objects.get(pk=interview.pk)
+    assert interview.outcome == "" and interview.details == "未参加年检"
+    page = client_as(cast.street_a).get(url)
+    assert 'name="outcome"' in page.content.decode()  # the interviewing staff still may
+
+    url = f"/admin/registry/agencyrecord/{record.pk}/change/"
+    page = client_as(cast.street_a).get(url)
+    assert page.status_code == 200 and 'name="title"' not in page.content.decode()
+    page = client_as(cast.federation_a).get(url)
+    assert 'name="title"' in page.content.decode()
+    assert AgencyRecord.objects.get(pk=record.pk).title == "财务培训"
+
+
+def test_clerk_cannot_move_an_organization_out_of_their_area(cast, rf):
+    from django.contrib import admin
+
+    from registry.admin import OrganizationAdmin
+    from registry.models import Organization
+    from tests.conftest import COMMUNITY_A1, COMMUNITY_A2, COMMUNITY_B1
+    from tests.registry.factories import OrganizationFactory
+
+    org = OrganizationFactory(home_area=cast.area(COMMUNITY_A1))
+    request = rf.post("/")
+    request.user = cast.street_a
+    form_class = OrganizationAdmin(Organization, admin.site).get_form(request, org)
+    bound = form_class(instance=org)
+    data = {}
+    for name in bound.fields:
+        value = bound[name].value()
+        if value is None:
+            continue
+        data[name] = [getattr(v, "pk", v) for v in value] if isinstance(value, list) else value
+    data["home_area"] = cast.area(COMMUNITY_B1).pk
+    refused = form_class(data=data, instance=org)
+    assert not refused.is_valid()
+    assert refused.errors["home_area"] == ["只能将社会组织的住所地设在您负责的区域内。"]
+    data["home_area"] = cast.area(COMMUNITY_A2).pk
+    assert (
+        "home_area"
+        not in form_class(data=data, instance=Organization.objects.get(pk=org.pk)).errors
+    )
