@@ -116,6 +116,18 @@ class NeedAdmin(ScopedAdmin):
             ]
         return fields
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only what submit_need accepts, so a staff entry fails as a form error, not a 500.
+        from huitian.models import Area, Category
+
+        if db_field.name == "community":
+            kwargs["queryset"] = Area.objects.filter(
+                level=Area.Level.COMMUNITY, is_active=True
+            ).order_by("code")
+        elif db_field.name == "category":
+            kwargs["queryset"] = Category.objects.filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description=_("contact phone"))
     def masked_phone(self, obj):
         return mask_phone(obj.contact_phone)
@@ -322,6 +334,7 @@ class NeedsListAdmin(ScopedAdmin):
                 lists.compile_needs_list,
                 period_start=lst.period_start,
                 period_end=lst.period_end,
+                by=request.user,
                 success=_("Compiled."),
             )
 
@@ -401,7 +414,7 @@ class WhistleCallForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from huitian.models import Area
+        from huitian.models import Area, Category
 
         if "community" in self.fields:
             communities = Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True)
@@ -413,6 +426,8 @@ class WhistleCallForm(forms.ModelForm):
                 ]
                 communities = communities.filter(pk__in=allowed)
             self.fields["community"].queryset = communities.order_by("code")
+        if "category" in self.fields:
+            self.fields["category"].queryset = Category.objects.filter(is_active=True)
 
     def clean_community(self):
         community = self.cleaned_data["community"]

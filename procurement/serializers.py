@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from huitian.api.serializers import AreaRefSerializer, CategoryRefSerializer
 from huitian.models import Area, Category
 from huitian.validators import mask_phone, validate_clean_text, validate_phone
 from procurement import refdata
@@ -22,14 +23,8 @@ def mask_name(name: str) -> str:
     return f"{name[0]}**" if name else ""
 
 
-class CodeNameRef(serializers.Serializer):
-    """A community, street or category as the app shows it: its code and name."""
-
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-AreaRef = CategoryRef = CodeNameRef
+# How every app points at an area or a category in API output: the shared kernel shapes.
+AreaRef, CategoryRef = AreaRefSerializer, CategoryRefSerializer
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -130,10 +125,10 @@ class NeedOut(serializers.Serializer):
     def _full(self, need) -> bool:
         return may_see_contact(self.context.get("request") and self.context["request"].user, need)
 
-    @extend_schema_field(CodeNameRef(allow_null=True))
+    @extend_schema_field(AreaRefSerializer(allow_null=True))
     def get_street(self, need):
         parent = need.community.parent
-        return {"code": parent.code, "name": parent.name} if parent else None
+        return AreaRefSerializer(parent).data if parent else None
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_contact_name(self, need):

@@ -151,6 +151,8 @@ def merge_topics(*, into_id: int, other_ids: list[int], by: User) -> Topic:
         )
     for topic in [target, *others]:
         require(by, "procurement.edit_topic", topic)
+        if topic.state == Topic.State.MERGED:
+            raise WorkflowError("topic_merged", _("This topic was merged into another one."))
         if topic.category_id != target.category_id:
             raise WorkflowError(
                 "category_mismatch", _("Only topics of the same category can be merged.")
@@ -236,12 +238,16 @@ def compile_needs_list(
     period_end: datetime.date,
     full: bool = False,
     group_first: bool = True,
+    by: User | None = None,
 ) -> NeedsList:
     """Compile (or bring up to date) the list of a period. Incremental and idempotent.
 
     Only topics whose needs changed since the last compile are re-aggregated; a
     second run with nothing new changes nothing. A published list is frozen.
+    A person (`by`) compiles only if they may publish lists; the beat task passes nobody.
     """
+    if by is not None:
+        require(by, "procurement.publish_list")
     if group_first:
         while group_pending_needs(1000):
             pass

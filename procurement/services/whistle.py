@@ -45,8 +45,10 @@ def raise_whistle_call(
     deadline: datetime.date,
 ) -> WhistleCall:
     require(by, "procurement.raise_whistle", community)
-    if community.level != Area.Level.COMMUNITY:
-        raise ValidationError({"community": _("Choose a community.")})
+    if community.level != Area.Level.COMMUNITY or not community.is_active:
+        raise ValidationError({"community": _("Choose an active community.")})
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
     call = WhistleCall(

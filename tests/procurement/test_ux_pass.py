@@ -73,7 +73,7 @@ def test_staff_raise_a_whistle_call_and_select_responders_in_the_admin(cast, cli
 
     from django.utils import timezone
 
-    from huitian.models import Area, Category, Role
+    from huitian.models import Category, Role
     from procurement.models import WhistleCall
     from procurement.services.whistle import respond_to_call
     from tests.conftest import make_user
@@ -94,22 +94,48 @@ def test_staff_raise_a_whistle_call_and_select_responders_in_the_admin(cast, cli
     }
     r = staff.post("/admin/procurement/whistlecall/add/", data)
     assert r.status_code == 200 and not WhistleCall.objects.exists()  # past deadline refused
+    assert "deadline" in r.context["adminform"].form.errors
     data["deadline"] = str(timezone.localdate() + datetime.timedelta(days=3))
+    r = staff.post("/admin/procurement/whistlecall/add/", {**data, "community": b1.pk})
+    assert r.status_code == 200 and not WhistleCall.objects.exists()  # not their community
+    assert "community" in r.context["adminform"].form.errors
+    retired = Category.objects.get(code="dispute_mediation")
+    Category.objects.filter(pk=retired.pk).update(is_active=False)
+    r = staff.post("/admin/procurement/whistlecall/add/", data)
+    assert r.status_code == 200 and not WhistleCall.objects.exists()  # category out of use
+    assert "category" in r.context["adminform"].form.errors
+    Category.objects.filter(pk=retired.pk).update(is_active=True)
     r = staff.post("/admin/procurement/whistlecall/add/", data)
     assert r.status_code == 302, r.content.decode()[:2000]
     call = WhistleCall.objects.get()
     assert call.raised_by == cast.community_a1 and call.community == a1
-    assert Area.objects.filter(pk=a1.pk).exists()
+    assert (call.problem, call.urgency, call.state) == ("楼上楼下漏水纠纷，需要调解", 2, "open")
+    assert list(call.notified_orgs.all()) == [org]
+    assert member.notifications.filter(kind="procurement.whistle").exists()
 
     response = respond_to_call(call_id=call.pk, organization_id=org.pk, by=member, brings="两人")
     html = client_as(cast.auditor).get(f"/admin/procurement/whistlecall/{call.pk}/change/")
     assert org.name in html.content.decode() and 'name="responses"' not in html.content.decode()
+    # The auditor reads but cannot select, even by posting to the select door.
+    client_as(cast.auditor).post(
+        f"/admin/procurement/whistlecall/{call.pk}/select/", {"responses": [response.pk]}
+    )
+    call.refresh_from_db()
+    response.refresh_from_db()
+    assert call.state == "open" and not response.selected
     html = staff.get(f"/admin/procurement/whistlecall/{call.pk}/change/").content.decode()
     assert 'name="responses"' in html
     staff.post(f"/admin/procurement/whistlecall/{call.pk}/select/", {"responses": [response.pk]})
     call.refresh_from_db()
     response.refresh_from_db()
     assert call.state == "selected" and response.selected
+    # A second submit is refused: the step is taken once.
+    r = staff.post(
+        f"/admin/procurement/whistlecall/{call.pk}/select/",
+        {"responses": [response.pk]},
+        follow=True,
+    )
+    assert [m.level_tag for m in r.context["messages"]] == ["success", "error"]
 
 
 def test_import_page_lists_the_expected_columns(cast, client_as):
