@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -80,6 +82,15 @@ def staff_areas(user, *, for_write: bool = False, roles=None) -> list[tuple[int,
         if not any(g.area_path.startswith(path) for _area_id, path in kept):
             kept.append((g.area_id, g.area_path))
     return kept
+
+
+def staff_in(user, area, roles) -> bool:
+    """The user holds one of `roles` (writing) in an area containing `area`."""
+    if area is None:
+        return False
+    return any(
+        area.path.startswith(path) for _id, path in staff_areas(user, for_write=True, roles=roles)
+    )
 
 
 def organization_ids(user) -> list[int]:
@@ -158,7 +169,15 @@ def writable(user, qs: QuerySet) -> QuerySet:
 
 
 def get_visible_or_404(user, qs: QuerySet, pk) -> Model:
-    return get_object_or_404(visible(user, qs), pk=pk)
+    """The row, or 404 for missing, not yours, and ids that are not ids ("abc") alike."""
+    try:
+        pk = qs.model._meta.pk.to_python(pk)
+    except (DjangoValidationError, TypeError, ValueError) as exc:
+        raise Http404 from exc
+    try:
+        return get_object_or_404(visible(user, qs), pk=pk)
+    except (ValueError, TypeError, OverflowError) as exc:  # ids past the column's range
+        raise Http404 from exc
 
 
 def can_see(user, obj: Model) -> bool:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from huitian.access import has_role, is_staff_user
-from huitian.admin_base import ScopedAdmin
+from huitian.admin_base import ReferenceDataAdmin, ScopedAdmin
 from huitian.models import (
     Area,
     CalendarDay,
@@ -98,29 +98,6 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             ]
             cleaned.append((title, {**opts, "fields": fields}))
         return cleaned
-
-
-class ReferenceDataAdmin(SimpleHistoryAdmin):
-    """Reference tables every staff member reads and only `manage_permission` holders change."""
-
-    manage_permission = "huitian.manage_areas"
-
-    def has_module_permission(self, request):
-        return is_staff_user(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_staff_user(request.user)
-
-    def has_add_permission(self, request):
-        return request.user.has_perm(self.manage_permission)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(self.manage_permission)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm(self.manage_permission) and self.deletable
-
-    deletable = False
 
 
 class CalendarDayInline(admin.TabularInline):

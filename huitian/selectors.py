@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from huitian.access import has_role, staff_areas
-from huitian.models import Area, Role
+from huitian.models import Area, Role, RoleAssignment, User
 
 
 def area_tree():
@@ -34,3 +34,31 @@ def users_visible_to(user, qs: QuerySet) -> QuerySet:
     for _area_id, path in staff_areas(user):
         q |= Q(role_assignments__area__path__startswith=path)
     return qs.filter(q).distinct()
+
+
+def organization_members(organization) -> list[User]:
+    """Active members of an organization (an instance or its id), for notifications."""
+    org_id = getattr(organization, "pk", organization)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.filter(
+                organization_id=org_id, is_active=True, role=Role.ORG_MEMBER
+            ).values("user_id"),
+        ).order_by("pk")
+    )
+
+
+def staff_of(area, roles) -> list[User]:
+    """Active staff holding one of `roles` in `area` or any area containing it."""
+    if area is None:
+        return []
+    ancestor_ids = [int(part) for part in area.path.strip("/").split("/") if part]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.filter(
+                area_id__in=ancestor_ids, is_active=True, role__in=list(roles)
+            ).values("user_id"),
+        ).order_by("pk")
+    )

@@ -82,6 +82,11 @@ def mask_phone(value: str) -> str:
     return f"{raw[:3]}****{raw[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """张** : a person's name as those who may not see it read it."""
+    return f"{name[0]}**" if name else ""
+
+
 def validate_id_number(value: str) -> None:
     """居民身份证号码: 18 characters with the GB 11643 check character."""
     raw = (value or "").strip().upper()

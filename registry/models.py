@@ -10,9 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from huitian.models import Area, Category
 from huitian.scope import Scope
+from huitian.uploads import validate_upload
 from huitian.validators import validate_clean_text, validate_phone, validate_uscc
 from huitian.workflow import Step, Workflow
-from registry.uploads import validate_upload
 
 
 class Organization(models.Model):
