@@ -182,15 +182,32 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock an account, and separately an address, after repeated failures;
-# the lock lifts by itself (its default would lock for ever).
+# django-axes (huitian/lockout.py): lock an account at one address after
+# AXES_FAILURE_LIMIT failures, and an address after AXES_ADDRESS_FAILURE_LIMIT failures
+# of any accounts (spraying); one user's guessing never locks the others behind the
+# same proxy. The lock lifts by itself (axes' default would lock for ever).
+AXES_HANDLER = "huitian.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "huitian.api.errors.axes_lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address behind reverse proxies (django-ipware). PROXY_COUNT is the number
+# of proxies in front of gunicorn, each appending to X-Forwarded-For; the client is the
+# PROXY_COUNT-th entry from the right (entries further left are the client's own claims).
+# With no proxy, only REMOTE_ADDR counts and X-Forwarded-For is ignored.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # ipware counts the proxies listed *inside* X-Forwarded-For (the last one is REMOTE_ADDR).
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    IPWARE_STRICT = False  # a client-supplied X-Forwarded-For only adds entries on the left
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 AXES_VERBOSE = False
 
 # --- Language and time ------------------------------------------------------
@@ -239,7 +256,7 @@ REST_FRAMEWORK = {
         "write": env.str("THROTTLE_WRITE", default="120/min"),
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
     },
-    "NUM_PROXIES": env.int("AXES_PROXY_COUNT", default=0),
+    "NUM_PROXIES": PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = 100
