@@ -12,8 +12,6 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from huitian.plugins import app_module
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -36,6 +34,10 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The domain apps, in dependency order: INSTALLED_APPS, the URLs, the API and seed_demo
+# read this one list.
+DOMAIN_APPS = ["registry", "procurement", "volunteers", "credit"]
+
 INSTALLED_APPS = [
     "huitian",  # first: its templates override the admin's and registration's
     "django.contrib.admin",
@@ -55,10 +57,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "import_export",
-    "registry",
-    "procurement",
-    "volunteers",
-    "credit",
+    *DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [
@@ -102,9 +101,6 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'huitian.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-(BASE_DIR / "var" / "staticfiles").mkdir(
-    parents=True, exist_ok=True
-)  # the SQLite file, media and collected static live here
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the embedded default usable with a worker thread or two.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -141,30 +137,25 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No task may run longer than Redis's visibility_timeout, or Redis hands it out again
+# while it is still running: hard limit 1 h (soft 55 min), visibility 6 h. Long jobs
+# work in batches and record their progress, so a limit only ends one batch.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=55 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Longer than the longest task, or Redis hands the same task out twice.
     "visibility_timeout": 6 * 3600,
     "socket_connect_timeout": 1,
     "socket_timeout": 2,
     "max_retries": 0,
 }
+CELERY_RESULT_EXPIRES = None  # no result backend: no "backend_cleanup" beat entry either
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-DOMAIN_APPS = ["registry", "procurement", "volunteers", "credit"]
-CELERY_BEAT_SCHEDULE = {
-    # The sweep of "the record is the queue": picks up rows whose message never arrived.
-    "sweep-pending-work": {"task": "huitian.tasks.run_sweepers", "schedule": 60.0},
-    "purge-idempotency-records": {
-        "task": "huitian.tasks.purge_idempotency_records",
-        "schedule": 3600.0,
-    },
-}
-# Each domain app keeps its periodic jobs beside its tasks, in `<app>/schedule.py`
-# (plain data: BEAT_SCHEDULE = {...}); django-celery-beat copies them into the
-# database, where staff can edit or pause them in the admin.
-for _app in DOMAIN_APPS:
-    _schedule = app_module(_app, "schedule")
-    if _schedule is not None:
-        CELERY_BEAT_SCHEDULE.update(_schedule.BEAT_SCHEDULE)
+# Periodic jobs live in django-celery-beat's tables, where staff edit or pause them in
+# the admin. `manage.py install_schedule` adds the jobs each app declares in
+# `<app>/schedule.py` (kernel: huitian/schedule.py) when missing and never overwrites
+# them; there is deliberately no CELERY_BEAT_SCHEDULE, which beat would write over the
+# staff's edits at every start.
+# Task names: "<app>.<verb_noun>", e.g. "procurement.compile_needs_list".
 
 # --- Auth -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -220,7 +211,7 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from huitian import views
-from huitian.api.urls import DOMAIN_APPS
 from huitian.plugins import app_module
 
 admin.site.site_header = _("Huitian Social Organization Platform · Staff")
@@ -28,15 +27,10 @@ urlpatterns = [
 ]
 
 # Each domain app may bring portal/public pages in its own urls.py.
-for app in DOMAIN_APPS:
+for app in settings.DOMAIN_APPS:
     if app_module(app, "urls") is None:
         continue
     urlpatterns.append(path("", include(f"{app}.urls")))
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "huitian.views.page_not_found"
 handler500 = "huitian.views.server_error"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from huitian import selectors
-from huitian.access import visible
+from huitian.access import is_staff_user, visible
 from huitian.api.errors import error_body
 from huitian.models import Notification
 
@@ -63,7 +63,11 @@ def _broker_state() -> dict:
 
 @never_cache
 def healthz(request):
-    """Database and broker state as JSON; 503 when the database is down."""
+    """ "ok", "degraded" (broker down) or "down" (database down, 503).
+
+    Anonymous callers (load balancers, uptime checks) get the status only; staff also
+    see what is down, the broker mode and its latency.
+    """
     db = {"ok": True}
     try:
         with connection.cursor() as cursor:
@@ -73,9 +77,10 @@ def healthz(request):
         db = {"ok": False, "detail": exc.__class__.__name__}
     broker = _broker_state()
     status = "ok" if db["ok"] and broker["ok"] else ("degraded" if db["ok"] else "down")
-    return JsonResponse(
-        {"status": status, "database": db, "broker": broker}, status=200 if db["ok"] else 503
-    )
+    body = {"status": status}
+    if db["ok"] and is_staff_user(request.user):
+        body.update(database=db, broker=broker)
+    return JsonResponse(body, status=200 if db["ok"] else 503)
 
 
 def _wants_json(request) -> bool:
