@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("areas/", views.area_directory, name="area-directory"),
     path("notifications/", views.notification_list, name="notifications"),
+    # Uploaded files, checked against the record they belong to (huitian/media.py).
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<name>.+)$", views.media_file, name="media"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("huitian.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

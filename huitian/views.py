@@ -8,12 +8,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from huitian import selectors
+from huitian import media, selectors
 from huitian.access import is_staff_user, visible
 from huitian.api.errors import error_body
 from huitian.models import Notification
@@ -43,6 +43,14 @@ def notification_list(request):
         request.GET.get("page")
     )
     return render(request, "huitian/notifications.html", {"page": page})
+
+
+def media_file(request, name):
+    """An uploaded file, for users who may see the record it belongs to (else 404)."""
+    name = media.clean_name(name)
+    if media.visible_file_owner(request.user, name) is None:
+        raise Http404
+    return media.file_response(name)
 
 
 def _broker_state() -> dict:
