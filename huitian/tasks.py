@@ -25,3 +25,11 @@ def deliver_notification_email(notification_id: int) -> bool:
 @shared_task(name="huitian.purge_idempotency_records")
 def purge_idempotency_records() -> int:
     return services.purge_idempotency_records()
+
+
+@shared_task(name="huitian.flush_expired_tokens")
+def flush_expired_tokens() -> None:
+    """Daily: drop expired app tokens from the outstanding and blacklist tables."""
+    from django.core.management import call_command
+
+    call_command("flushexpiredtokens", verbosity=0)

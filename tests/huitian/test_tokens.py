@@ -88,3 +88,19 @@ def test_a_token_without_the_password_claim_is_refused(cast):
     forged_shape = RefreshToken.for_user(cast.street_a)  # signed, but not bound
     assert _me(str(forged_shape.access_token)).status_code == 401
     assert _refresh(str(forged_shape)).status_code == 401
+
+
+def test_expired_tokens_are_flushed_by_the_daily_job(cast):
+    import datetime as dt
+
+    import time_machine
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from huitian.tasks import flush_expired_tokens
+
+    _tokens()
+    assert OutstandingToken.objects.filter(user=cast.street_a).exists()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=60)
+    with time_machine.travel(later, tick=False):
+        flush_expired_tokens.delay()
+    assert not OutstandingToken.objects.filter(user=cast.street_a).exists()
