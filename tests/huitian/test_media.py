@@ -21,7 +21,7 @@ def document(cast, settings, tmp_path):
     return doc
 
 
-def _get(client, doc_or_url):
+def _get(client, doc_or_url):  # a record with .file, or a URL
     url = doc_or_url if isinstance(doc_or_url, str) else doc_or_url.file.url
     return client.get(url)
 
@@ -91,3 +91,18 @@ def test_media_is_never_served_by_django_static_serve(document, cast, client_as,
     settings.DEBUG = True
     assert resolve(document.file.url).func.__name__ == "media_file"
     assert _get(Client(), document).status_code == 404
+
+
+def test_any_model_with_a_file_field_is_covered(cast, client_as, settings, tmp_path):
+    """A need's photo follows the need's scope: its resident and in-area staff only."""
+    from procurement.models import NeedPhoto
+    from tests.procurement.factories import NeedFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    need = NeedFactory(submitter=cast.resident)
+    photo = NeedPhoto(need=need)
+    photo.image.save("楼道.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    assert _get(client_as(cast.resident), photo.image.url).status_code == 200
+    assert _get(client_as(cast.community_a1), photo.image.url).status_code == 200
+    assert _get(client_as(cast.resident_other), photo.image.url).status_code == 404
+    assert _get(client_as(cast.street_b), photo.image.url).status_code == 404
