@@ -10,9 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
-
-from huitian.plugins import app_module
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,6 +35,10 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The domain apps, in dependency order: INSTALLED_APPS, the URLs, the API and seed_demo
+# read this one list.
+DOMAIN_APPS = ["registry", "procurement", "volunteers", "credit"]
+
 INSTALLED_APPS = [
     "huitian",  # first: its templates override the admin's and registration's
     "django.contrib.admin",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -55,14 +59,13 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "import_export",
-    "registry",
-    "procurement",
-    "volunteers",
-    "credit",
+    "csp",
+    *DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "huitian.middleware.ChineseFirstLocaleMiddleware",
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "huitian.context_processors.platform",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -102,9 +106,6 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'huitian.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-(BASE_DIR / "var" / "staticfiles").mkdir(
-    parents=True, exist_ok=True
-)  # the SQLite file, media and collected static live here
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the embedded default usable with a worker thread or two.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -141,30 +142,25 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No task may run longer than Redis's visibility_timeout, or Redis hands it out again
+# while it is still running: hard limit 1 h (soft 55 min), visibility 6 h. Long jobs
+# work in batches and record their progress, so a limit only ends one batch.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=55 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Longer than the longest task, or Redis hands the same task out twice.
     "visibility_timeout": 6 * 3600,
     "socket_connect_timeout": 1,
     "socket_timeout": 2,
     "max_retries": 0,
 }
+CELERY_RESULT_EXPIRES = None  # no result backend: no "backend_cleanup" beat entry either
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-DOMAIN_APPS = ["registry", "procurement", "volunteers", "credit"]
-CELERY_BEAT_SCHEDULE = {
-    # The sweep of "the record is the queue": picks up rows whose message never arrived.
-    "sweep-pending-work": {"task": "huitian.tasks.run_sweepers", "schedule": 60.0},
-    "purge-idempotency-records": {
-        "task": "huitian.tasks.purge_idempotency_records",
-        "schedule": 3600.0,
-    },
-}
-# Each domain app keeps its periodic jobs beside its tasks, in `<app>/schedule.py`
-# (plain data: BEAT_SCHEDULE = {...}); django-celery-beat copies them into the
-# database, where staff can edit or pause them in the admin.
-for _app in DOMAIN_APPS:
-    _schedule = app_module(_app, "schedule")
-    if _schedule is not None:
-        CELERY_BEAT_SCHEDULE.update(_schedule.BEAT_SCHEDULE)
+# Periodic jobs live in django-celery-beat's tables, where staff edit or pause them in
+# the admin. `manage.py install_schedule` adds the jobs each app declares in
+# `<app>/schedule.py` (kernel: huitian/schedule.py) when missing and never overwrites
+# them; there is deliberately no CELERY_BEAT_SCHEDULE, which beat would write over the
+# staff's edits at every start.
+# Task names: "<app>.<verb_noun>", e.g. "procurement.compile_needs_list".
 
 # --- Auth -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -182,16 +178,53 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock an account, and separately an address, after repeated failures;
-# the lock lifts by itself (its default would lock for ever).
+# django-axes (huitian/lockout.py): lock an account at one address after
+# AXES_FAILURE_LIMIT failures, and an address after AXES_ADDRESS_FAILURE_LIMIT failures
+# of any accounts (spraying); one user's guessing never locks the others behind the
+# same proxy. The lock lifts by itself (axes' default would lock for ever).
+AXES_HANDLER = "huitian.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "huitian.api.errors.axes_lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address behind reverse proxies (django-ipware). PROXY_COUNT is the number
+# of proxies in front of gunicorn, each appending to X-Forwarded-For; the client is the
+# PROXY_COUNT-th entry from the right (entries further left are the client's own claims).
+# With no proxy, only REMOTE_ADDR counts and X-Forwarded-For is ignored.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # ipware counts the proxies listed *inside* X-Forwarded-For (the last one is REMOTE_ADDR).
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    IPWARE_STRICT = False  # a client-supplied X-Forwarded-For only adds entries on the left
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 AXES_VERBOSE = False
+
+# --- Content-Security-Policy (django-csp) -----------------------------------
+# Scripts and styles come from our own static files only: no inline <script>, no on*=
+# handlers, no CDN. A template that cannot avoid an inline script gives it
+# `nonce="{{ request.csp_nonce }}"` (the nonce is added to the header when used).
+# Uploaded files get a stricter, sandboxed policy of their own (huitian/media.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -203,10 +236,14 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Uploaded files go through huitian.media (scoped to their record). Behind nginx, set
+# this to an `internal` location aliased to MEDIA_ROOT (e.g. "/protected-media/") and
+# nginx sends the file; empty: Django streams it.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -221,7 +258,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- API --------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "huitian.tokens.PasswordBoundJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -239,7 +276,7 @@ REST_FRAMEWORK = {
         "write": env.str("THROTTLE_WRITE", default="120/min"),
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
     },
-    "NUM_PROXIES": env.int("AXES_PROXY_COUNT", default=0),
+    "NUM_PROXIES": PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = 100
@@ -249,6 +286,10 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=14)),
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": True,
+    # Each refresh returns a new refresh token and spends the old one (token_blacklist);
+    # tokens also die with a password change (huitian/tokens.py).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -3,7 +3,7 @@
 Work that must never be lost is a column on its row (e.g. `grouped_at IS
 NULL`). A Celery message only makes it faster: `enqueue_on_commit` sends it
 after the transaction commits and, if the broker is down, logs and moves on.
-A periodic job (`huitian.tasks.run_sweepers`, every minute) calls every
+A periodic job (`huitian.run_sweepers`, every minute) calls every
 registered sweeper, which picks up the rows still pending in batches.
 
 Apps register sweepers in a `sweeps.py` module:

@@ -8,13 +8,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from huitian import selectors
-from huitian.access import visible
+from huitian import media, selectors
+from huitian.access import is_staff_user, visible
 from huitian.api.errors import error_body
 from huitian.models import Notification
 
@@ -45,6 +45,14 @@ def notification_list(request):
     return render(request, "huitian/notifications.html", {"page": page})
 
 
+def media_file(request, name):
+    """An uploaded file, for users who may see the record it belongs to (else 404)."""
+    name = media.clean_name(name)
+    if media.visible_file_owner(request.user, name) is None:
+        raise Http404
+    return media.file_response(name)
+
+
 def _broker_state() -> dict:
     if not settings.REDIS_URL:
         return {"ok": True, "mode": "eager", "detail": "Celery runs tasks in-process (no broker)."}
@@ -63,7 +71,11 @@ def _broker_state() -> dict:
 
 @never_cache
 def healthz(request):
-    """Database and broker state as JSON; 503 when the database is down."""
+    """ "ok", "degraded" (broker down) or "down" (database down, 503).
+
+    Anonymous callers (load balancers, uptime checks) get the status only; staff also
+    see what is down, the broker mode and its latency.
+    """
     db = {"ok": True}
     try:
         with connection.cursor() as cursor:
@@ -73,9 +85,10 @@ def healthz(request):
         db = {"ok": False, "detail": exc.__class__.__name__}
     broker = _broker_state()
     status = "ok" if db["ok"] and broker["ok"] else ("degraded" if db["ok"] else "down")
-    return JsonResponse(
-        {"status": status, "database": db, "broker": broker}, status=200 if db["ok"] else 503
-    )
+    body = {"status": status}
+    if db["ok"] and is_staff_user(request.user):
+        body.update(database=db, broker=broker)
+    return JsonResponse(body, status=200 if db["ok"] else 503)
 
 
 def _wants_json(request) -> bool:

@@ -1,7 +1,9 @@
 from rest_framework import serializers
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt import serializers as jwt
 
 from huitian.models import Area, Category, Notification, RoleAssignment, User
+from huitian.tokens import PasswordBoundRefreshToken, user_of
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -45,8 +47,10 @@ class MarkReadSerializer(serializers.Serializer):
     )
 
 
-class TokenObtainSerializer(TokenObtainPairSerializer):
+class TokenObtainSerializer(jwt.TokenObtainPairSerializer):
     """Bounds the fields before they reach authentication and the lockout log."""
+
+    token_class = PasswordBoundRefreshToken
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +61,26 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
             trim_whitespace=False,
             style={"input_type": "password"},
         )
+
+
+class TokenRefreshSerializer(jwt.TokenRefreshSerializer):
+    """A new access token and a new refresh token; the one used is blacklisted.
+
+    Refused (401) when the password changed since the token was issued.
+    """
+
+    token_class = PasswordBoundRefreshToken
+    refresh = serializers.CharField(max_length=2000)
+    access = serializers.CharField(read_only=True)
+
+    def validate(self, attrs):
+        token = self.token_class(attrs["refresh"])
+        try:
+            user_of(token)
+        except AuthenticationFailed:
+            token.blacklist()  # a superseded token is never accepted again
+            raise
+        return super().validate(attrs)
 
 
 class AreaRefSerializer(serializers.ModelSerializer):

@@ -91,4 +91,7 @@ class TokenView(TokenObtainPairView):
 
 
 class TokenRefresh(TokenRefreshView):
+    """Exchange a refresh token for new access and refresh tokens (the old one is spent)."""
+
     throttle_classes = [LoginThrottle]
+    serializer_class = serializers.TokenRefreshSerializer

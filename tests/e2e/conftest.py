@@ -1,8 +1,6 @@
 """Playwright against live_server with Debian's Chromium (never `playwright install`)."""
 
 import os
-import shutil
-import tempfile
 
 import pytest
 
@@ -28,12 +26,10 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp(prefix="huitian-e2e-")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture

@@ -16,19 +16,30 @@ from huitian.tasks import deliver_notification_email
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_redis(client, settings):
+def test_healthz_tells_anonymous_callers_the_status_only(client, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_tells_staff_database_and_redis(client_as, cast, settings):
     assert settings.REDIS_URL, "the suite runs against a real Redis"
-    body = client.get("/healthz").json()
+    body = client_as(cast.community_a1).get("/healthz").json()
     assert body["status"] == "ok"
     assert body["database"]["ok"] is True
     assert body["broker"] == {"ok": True, "mode": "redis", "ms": body["broker"]["ms"]}
 
 
-def test_healthz_with_redis_stopped_is_degraded_not_down(client, settings):
+def test_healthz_hides_details_from_residents(client_as, cast):
+    assert client_as(cast.resident).get("/healthz").json() == {"status": "ok"}
+
+
+def test_healthz_with_redis_stopped_is_degraded_not_down(client, client_as, cast, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 200
-    body = response.json()
+    assert response.json() == {"status": "degraded"}
+    body = client_as(cast.district).get("/healthz").json()
     assert body["status"] == "degraded"
     assert body["broker"]["ok"] is False and body["broker"]["detail"] == "ConnectionError"
 
@@ -42,7 +53,7 @@ def test_healthz_with_database_down_is_503(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] == {"ok": False, "detail": "OperationalError"}
+    assert response.json() == {"status": "down"}
 
 
 def test_send_task_really_reaches_redis(settings):

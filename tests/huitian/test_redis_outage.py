@@ -24,6 +24,8 @@ def test_pages_and_api_work_with_redis_stopped(client, api, cast, areas, redis_s
     assert api.get("/api/v1/areas/").status_code == 200  # anonymous: throttled through the cache
     token = api.post("/api/v1/auth/token/", {"username": "street_a", "password": PASSWORD})
     assert token.status_code == 200
+    assert client.get("/healthz").json() == {"status": "degraded"}
+    client.force_login(cast.district)
     assert client.get("/healthz").json()["broker"]["ok"] is False
 
 

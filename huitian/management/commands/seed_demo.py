@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from huitian import services
-from huitian.api.urls import DOMAIN_APPS
 from huitian.models import Area, Role, User
 from huitian.plugins import app_module
 
@@ -59,7 +58,7 @@ class Command(BaseCommand):
                 if role != Role.ORG_MEMBER:
                     area = Area.objects.get(code=code)
                     services.assign_role(user=user, role=role, area=area)
-            for app in DOMAIN_APPS:
+            for app in settings.DOMAIN_APPS:
                 demo = app_module(app, "demo")
                 if demo is None:
                     continue

@@ -1,0 +1,106 @@
+"""App tokens: refresh rotates and spends the old token; a password change ends them all."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/v1/auth/token/"
+REFRESH = "/api/v1/auth/token/refresh/"
+NEW_PASSWORD = "a-brand-new-password-2026"
+
+
+def _tokens(username="street_a", password=PASSWORD) -> dict:
+    response = APIClient().post(TOKEN, {"username": username, "password": password})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _me(access):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client.get("/api/v1/me/")
+
+
+def _refresh(refresh):
+    return APIClient().post(REFRESH, {"refresh": refresh})
+
+
+def test_refresh_rotates_and_the_old_refresh_token_is_spent(cast):
+    first = _tokens()
+    renewed = _refresh(first["refresh"])
+    assert renewed.status_code == 200
+    body = renewed.json()
+    assert body["refresh"] != first["refresh"] and _me(body["access"]).status_code == 200
+    reused = _refresh(first["refresh"])
+    assert reused.status_code == 401
+    assert reused.json()["code"] == "token_not_valid"
+    assert _refresh(body["refresh"]).status_code == 200
+
+
+def test_a_password_change_ends_every_token_issued_before(cast):
+    tokens = _tokens()
+    assert _me(tokens["access"]).status_code == 200
+    cast.street_a.set_password(NEW_PASSWORD)
+    cast.street_a.save()
+    refused = _refresh(tokens["refresh"])
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "token_superseded"
+    me = _me(tokens["access"])
+    assert me.status_code == 401 and me.json()["code"] == "token_superseded"
+    # Even if the old password came back, the spent refresh token stays spent.
+    fresh = _tokens(password=NEW_PASSWORD)
+    assert _me(fresh["access"]).status_code == 200
+    assert _refresh(fresh["refresh"]).status_code == 200
+
+
+def test_changing_the_password_in_the_admin_ends_app_tokens(cast):
+    tokens = _tokens()
+    browser = Client()
+    browser.force_login(cast.street_a)
+    changed = browser.post(
+        "/admin/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    assert changed.status_code == 302, changed.content[:500]
+    assert _refresh(tokens["refresh"]).status_code == 401
+    assert _me(tokens["access"]).status_code == 401
+
+
+def test_a_deactivated_user_cannot_refresh(cast):
+    tokens = _tokens()
+    cast.street_a.is_active = False
+    cast.street_a.save()
+    response = _refresh(tokens["refresh"])
+    assert response.status_code == 401
+
+
+def test_a_token_without_the_password_claim_is_refused(cast):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    forged_shape = RefreshToken.for_user(cast.street_a)  # signed, but not bound
+    assert _me(str(forged_shape.access_token)).status_code == 401
+    assert _refresh(str(forged_shape)).status_code == 401
+
+
+def test_expired_tokens_are_flushed_by_the_daily_job(cast):
+    import datetime as dt
+
+    import time_machine
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from huitian.tasks import flush_expired_tokens
+
+    _tokens()
+    assert OutstandingToken.objects.filter(user=cast.street_a).exists()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=60)
+    with time_machine.travel(later, tick=False):
+        flush_expired_tokens.delay()
+    assert not OutstandingToken.objects.filter(user=cast.street_a).exists()
