@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import CharField, Count, Max, Q, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
@@ -13,14 +14,46 @@ from django.utils.translation import gettext as _
 
 from huitian.access import require
 from huitian.models import Area, User
+from huitian.privacy import ID_NUMBER, PHONE, ROOM, mask_personal_data
 from huitian.sweep import claim_batch
-from huitian.workflow import WorkflowError
+from huitian.workflow import WorkflowError, record_creation
 from procurement.models import Need, NeedsList, NeedsListEntry, PurchaseItem, Topic
+from procurement.services.transitions import take_step, take_step_in_bulk
 from procurement.text import similarity, tokenize
 
 SIMILARITY_THRESHOLD = 0.3
 # A topic older than this takes no new needs: the same complaint a year later is a new topic.
 TOPIC_WINDOW_DAYS = 120
+
+
+# --- Personal data in public titles ------------------------------------------
+def _kind_names() -> dict[str, str]:
+    return {PHONE: _("phone number"), ID_NUMBER: _("ID number"), ROOM: _("room number")}
+
+
+def screen_public_text(text: str) -> tuple[str, str]:
+    """(text with personal data masked, the reason to review it, or "" when clean)."""
+    masked = mask_personal_data(text)
+    if not masked.changed:
+        return text, ""
+    names = _kind_names()
+    reason = _("Personal data was masked: %(kinds)s. Check the title before publishing.") % {
+        "kinds": "、".join(names[k] for k in masked.found)
+    }
+    return masked.text, reason[:200]
+
+
+def screen_topic_titles(topic_ids) -> int:
+    """Mask personal data in these topics' titles and flag them for review. Idempotent."""
+    flagged = []
+    for topic in Topic.objects.filter(pk__in=list(topic_ids)).only("pk", "title"):
+        title, reason = screen_public_text(topic.title)
+        if reason:
+            topic.title, topic.needs_review, topic.review_reason = title, True, reason
+            flagged.append(topic)
+    if flagged:
+        Topic.objects.bulk_update(flagged, ["title", "needs_review", "review_reason"])
+    return len(flagged)
 
 
 # --- Grouping -----------------------------------------------------------------
@@ -33,22 +66,6 @@ def group_pending_needs(batch_size: int = 500) -> int:
         )
         _group(needs)
     return len(needs)
-
-
-def group_need_now(need_id: int) -> bool:
-    """The fast path after submission (Celery); the sweep does the same if this never runs."""
-    skip = connection.features.has_select_for_update_skip_locked
-    with transaction.atomic():
-        need = (
-            Need.objects.select_for_update(skip_locked=skip)
-            .select_related("community")
-            .filter(pk=need_id, grouped_at__isnull=True)
-            .first()
-        )
-        if need is None:
-            return False
-        _group([need])
-    return True
 
 
 def _candidate_topics(need: Need, cache) -> list[Topic]:
@@ -91,10 +108,13 @@ def _group(needs: list[Need]) -> None:
             if score > best_score:
                 best, best_score = topic, score
         if best is None or best_score < SIMILARITY_THRESHOLD:
+            title, reason = screen_public_text(need.title[:120])
             best = Topic(
                 area_id=need.community_id,
                 category_id=need.category_id,
-                title=need.title[:120],
+                title=title,
+                needs_review=bool(reason),
+                review_reason=reason,
                 tokens=need.tokens,
                 max_urgency=need.urgency,
                 last_need_at=need.created_at,
@@ -172,8 +192,12 @@ def merge_topics(*, into_id: int, other_ids: list[int], by: User) -> Topic:
     tokens = set(target.tokens.split())
     for topic in others:
         tokens |= set(topic.tokens.split())
-    Topic.objects.filter(pk__in=ids).update(
-        state=Topic.State.MERGED, merged_into=target, need_count=0, changed_at=timezone.now()
+    take_step_in_bulk(
+        Topic.objects.filter(pk__in=ids),
+        Topic.FLOW["merge"],
+        by=by,
+        note=_("Merged into “%(title)s” (#%(pk)d).") % {"title": target.title, "pk": target.pk},
+        changes={"merged_into": target, "need_count": 0, "changed_at": timezone.now()},
     )
     target.tokens = " ".join(sorted(tokens))
     target.save(update_fields=["area", "tokens"])
@@ -193,10 +217,13 @@ def split_topic(*, topic_id: int, need_ids: list[int], by: User, title: str = ""
     tokens = set()
     for n in needs:
         tokens |= set(n.tokens.split())
+    safe_title, reason = screen_public_text((title or needs[0].title)[:120])
     new = Topic.objects.create(
         area=topic.area,
         category=topic.category,
-        title=(title or needs[0].title)[:120],
+        title=safe_title,
+        needs_review=bool(reason),
+        review_reason=reason,
         tokens=" ".join(sorted(tokens)),
     )
     Need.objects.filter(pk__in=[n.pk for n in needs]).update(topic=new)
@@ -251,9 +278,9 @@ def compile_needs_list(
     if group_first:
         while group_pending_needs(1000):
             pass
-    lst, _created = NeedsList.objects.get_or_create(
-        period_start=period_start, period_end=period_end
-    )
+    lst, created = NeedsList.objects.get_or_create(period_start=period_start, period_end=period_end)
+    if created:
+        record_creation(lst, by=by, state=lst.state, step="compile")
     if lst.state == NeedsList.State.PUBLISHED:
         return lst
     started = timezone.now()
@@ -300,6 +327,10 @@ def compile_needs_list(
             NeedsListEntry.objects.filter(needs_list=lst, topic_id__in=changed - kept).delete()
         _upsert_entries(lst, agg, period_start=period_start, period_end=period_end)
         _rank(lst)
+        entries = NeedsListEntry.objects.filter(needs_list=lst)
+        if changed is not None:
+            entries = entries.filter(topic_id__in=changed)
+        screen_topic_titles(entries.values_list("topic_id", flat=True))
         NeedsList.objects.filter(pk=lst.pk).update(compiled_at=started)
         lst.compiled_at = started
     return lst
@@ -363,9 +394,25 @@ def publish_needs_list(*, list_id: int, by: User) -> NeedsList:
         raise WorkflowError("already_published", _("This list is already published."))
     if lst.compiled_at is None:
         raise WorkflowError("not_compiled", _("Compile the list before publishing it."))
-    lst.state, lst.published_at, lst.published_by = NeedsList.State.PUBLISHED, timezone.now(), by
-    lst.save(update_fields=["state", "published_at", "published_by"])
+    # Titles edited since the last compile are screened again before they go public.
+    screen_topic_titles(lst.entries.values_list("topic_id", flat=True))
+    lst.published_at, lst.published_by = timezone.now(), by
+    take_step(lst, NeedsList.FLOW["publish"], by=by, update_fields=["published_at", "published_by"])
     return lst
+
+
+def _positive_budget(value) -> Decimal:
+    try:
+        budget = Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
+        budget = Decimal(0)
+    if not budget.is_finite() or budget <= 0:
+        raise WorkflowError(
+            "invalid_budget",
+            _("Give a positive budget."),
+            fields={"estimated_budget": [_("Must be above zero.")]},
+        )
+    return budget.quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -379,20 +426,76 @@ def promote_topic(
         raise WorkflowError("topic_merged", _("This topic was merged into another one."))
     if PurchaseItem.objects.filter(topic=topic).exists():
         raise WorkflowError("already_promoted", _("This topic is already a purchase-service item."))
-    budget = Decimal(estimated_budget)
-    if budget <= 0:
-        raise WorkflowError(
-            "invalid_budget",
-            _("Give a positive budget."),
-            fields={"estimated_budget": [_("Must be above zero.")]},
-        )
+    budget = _positive_budget(estimated_budget)
     item = PurchaseItem(
         topic=topic,
-        title=(title or topic.title)[:120],
-        estimated_budget=budget.quantize(Decimal("0.01")),
+        title=screen_public_text((title or topic.title)[:120])[0],
+        estimated_budget=budget,
         service_standard=service_standard,
         created_by=by,
     )
     item.full_clean()
+    item._history_user = by
     item.save()
+    record_creation(item, by=by, state=item.state, step="promote")
     return item
+
+
+@transaction.atomic
+def update_purchase_item(
+    *, item_id: int, by: User, title: str, estimated_budget: Decimal, service_standard: str
+) -> PurchaseItem:
+    """Staff correct an item's title, budget or standard (its state moves only by steps)."""
+    item = PurchaseItem.objects.select_for_update().select_related("topic").get(pk=item_id)
+    require(by, "procurement.edit_topic", item.topic)
+    item.estimated_budget = _positive_budget(estimated_budget)
+    item.title = screen_public_text((title or "").strip()[:120])[0]
+    item.service_standard = service_standard
+    item.full_clean()
+    item._history_user = by
+    item.save(update_fields=["title", "estimated_budget", "service_standard"])
+    return item
+
+
+@transaction.atomic
+def rename_topic(*, topic_id: int, by: User, title: str) -> Topic:
+    """Staff retitle a topic; personal data is masked and keeps the topic flagged."""
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    require(by, "procurement.edit_topic", topic)
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the topic a title.")})
+    topic.title, topic.review_reason = screen_public_text(title.strip())
+    # A person wrote this title: it needs another look only if it still carried personal data.
+    topic.needs_review = bool(topic.review_reason)
+    topic.changed_at = timezone.now()
+    topic.full_clean(exclude=["merged_into"])
+    topic._history_user = by
+    topic.save(update_fields=["title", "needs_review", "review_reason", "changed_at"])
+    return topic
+
+
+@transaction.atomic
+def mark_topic_reviewed(*, topic_id: int, by: User) -> Topic:
+    """The publisher has read the masked title and lets it go public as it is."""
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    require(by, "procurement.edit_topic", topic)
+    topic.needs_review, topic.review_reason = False, ""
+    topic._history_user = by
+    topic.save(update_fields=["needs_review", "review_reason"])
+    return topic
+
+
+def mark_topic_matched(
+    *, topic_id: int, by: User, purchase_item_id: int | None = None, note: str = ""
+) -> None:
+    """The "matched" step of a topic (and its purchase item), with transition rows.
+
+    Called by `confirm_match` inside its transaction; a topic already matched to
+    another organization records one more "match" step.
+    """
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    topic.changed_at = timezone.now()
+    take_step(topic, Topic.FLOW["match"], by=by, note=note, update_fields=["changed_at"])
+    if purchase_item_id:
+        item = PurchaseItem.objects.select_for_update().get(pk=purchase_item_id)
+        take_step(item, PurchaseItem.FLOW["match"], by=by, note=note)
