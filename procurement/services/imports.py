@@ -299,7 +299,7 @@ def _lock(job_id: int) -> NeedImport | None:
     """The running import, locked for one batch; None if another worker holds it."""
     qs = NeedImport.objects.filter(pk=job_id, state=NeedImport.State.RUNNING)
     skip = connection.features.has_select_for_update_skip_locked
-    return qs.select_for_update(skip_locked=skip).select_related("created_by").first()
+    return qs.select_for_update(skip_locked=skip, of=("self",)).select_related("created_by").first()
 
 
 def run_need_import(

@@ -159,7 +159,7 @@ def merge_topics(*, into_id: int, other_ids: list[int], by: User) -> Topic:
     """Staff merge duplicates: the needs of `other_ids` move into `into_id`."""
     topics = {
         t.pk: t
-        for t in Topic.objects.select_for_update()
+        for t in Topic.objects.select_for_update(of=("self",))
         .select_related("area")
         .filter(pk__in=[into_id, *other_ids])
     }

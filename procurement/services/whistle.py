@@ -115,12 +115,16 @@ def respond_to_call(
 
 @transaction.atomic
 def select_responders(*, call_id: int, response_ids: list[int], by: User) -> WhistleCall:
-    call = WhistleCall.objects.select_for_update().select_related("community").get(pk=call_id)
+    call = (
+        WhistleCall.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=call_id)
+    )
     require(by, "procurement.select_responders", call)
     if call.state != WhistleCall.State.OPEN:
         raise WorkflowError("call_closed", _("Responders were already selected."))
     chosen = list(
-        WhistleResponse.objects.select_for_update()
+        WhistleResponse.objects.select_for_update(of=("self",))
         .filter(call=call, pk__in=response_ids)
         .select_related("organization")
     )
