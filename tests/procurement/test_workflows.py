@@ -198,3 +198,25 @@ def test_needs_list_compile_and_publish_steps(cast):
         ("publish", "draft", "published", cast.district),
     ]
     assert lst.history.first().history_user == cast.district
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="confirm_match (services/matching.py, H2) still sets 'matched' with a bare UPDATE; "
+    "it should call lists.mark_topic_matched(...) — remove this mark when it does",
+)
+def test_confirming_a_match_records_the_matched_step(cast):
+    from procurement.services.matching import confirm_match
+
+    offer = OfferFactory()
+    need = submit_need(
+        channel="web_form",
+        community=community(),
+        category=category(),
+        title="老年餐桌午餐不够",
+        text="老年餐桌午餐不够",
+    )
+    lists.group_pending_needs(100)
+    topic = Topic.objects.get(needs__pk=need.pk)
+    confirm_match(topic_id=topic.pk, organization_id=offer.organization_id, by=cast.street_a)
+    assert steps(topic) == [("match", "open", "matched", cast.street_a)]
