@@ -14,6 +14,7 @@ from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin
 from procurement.models import NeedImport
 from procurement.services import imports as svc
+from procurement.services.hotline_files import COLUMNS, REQUIRED
 
 ERRORS_SHOWN = 100
 
@@ -72,7 +73,7 @@ class NeedImportAdmin(ProcurementAdmin):
         return HttpResponseRedirect(reverse("admin:procurement_needimport_change", args=[obj.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["columns"] = [(names[0], key in svc.REQUIRED) for key, names in svc.COLUMNS.items()]
+        context["columns"] = [(names[0], key in REQUIRED) for key, names in COLUMNS.items()]
         if obj is not None:
             context["import_errors"] = obj.errors.all()[:ERRORS_SHOWN]
             context["more_errors"] = max(0, obj.error_count - ERRORS_SHOWN)

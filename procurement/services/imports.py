@@ -16,7 +16,6 @@ kept. Rows outside the importer's areas are refused and claim no ticket number
 
 import csv
 import datetime
-import io
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -33,22 +32,17 @@ from huitian.sweep import enqueue_on_commit, send_task
 from huitian.workflow import record_creation
 from procurement.models import Need, NeedImport, NeedImportError
 from procurement.rules import HANDLERS
+from procurement.services.hotline_files import (
+    COLUMNS,
+    FileUnreadable,
+    cell,
+    header_index,
+    parse_when,
+    read_rows,
+)
 from procurement.services.needs import submit_need
 from procurement.services.transitions import take_step
 
-# Column headings of the 12345 export (Chinese) and the English ones we also accept.
-COLUMNS = {
-    "external_ref": ("工单编号", "ticket"),
-    "received": ("来电时间", "received"),
-    "community": ("社区", "community"),
-    "category": ("类别", "category"),
-    "title": ("标题", "title"),
-    "text": ("诉求内容", "text"),
-    "address": ("地址", "address"),
-    "phone": ("联系电话", "phone"),
-    "name": ("联系人", "name"),
-}
-REQUIRED = ("external_ref", "community", "category", "title", "text")
 # Column → the need's field whose length limit applies.
 LIMITED = {
     "external_ref": "external_ref",
@@ -64,15 +58,6 @@ BATCH_ROWS = 500
 TIME_BUDGET_SECONDS = 120
 # An unfinished import with no progress for this long is resumed by the sweeper.
 STALLED_AFTER = datetime.timedelta(minutes=2)
-EARLIEST = datetime.date(2000, 1, 1)
-
-
-class FileUnreadable(Exception):
-    """The file as a whole cannot be imported (corrupt, wrong encoding, no columns)."""
-
-    def __init__(self, reason, row: int = 0):
-        super().__init__(str(reason))
-        self.row = row
 
 
 @dataclass
@@ -129,50 +114,6 @@ def start_need_import(*, upload, by: User) -> NeedImport:
 
 
 # --- Reading the file -------------------------------------------------------------
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
-
-def _open_rows(job: NeedImport):
-    """An iterator over the file's rows (lists of cells), the header first."""
-    try:
-        job.file.open("rb")
-        raw = job.file.read()
-    except OSError as exc:
-        raise FileUnreadable(_("The stored file is missing.")) from exc
-    finally:
-        job.file.close()
-    try:
-        if job.original_name.lower().endswith(".xlsx"):
-            from openpyxl import load_workbook
-
-            wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            return (list(r) for r in wb.active.iter_rows(values_only=True))
-        text = raw.decode("utf-8-sig")
-    except Exception as exc:  # a corrupt workbook or a wrong encoding: one clear reason
-        raise FileUnreadable(_("The file could not be read as xlsx or UTF-8 csv.")) from exc
-    # A 2,000-character text is far below this; a runaway cell fails its own row, not the file.
-    csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
-    return csv.reader(io.StringIO(text, newline=""))
-
-
-def _header_index(header) -> dict[str, int]:
-    header = [_cell(h) for h in header]
-    index = {}
-    for key, names in COLUMNS.items():
-        for i, h in enumerate(header):
-            if h in names:
-                index[key] = i
-    missing = [COLUMNS[k][0] for k in REQUIRED if k not in index]
-    if missing:
-        raise FileUnreadable(_("Missing columns: %(cols)s") % {"cols": "、".join(missing)}, row=1)
-    return index
-
-
 def _context(job: NeedImport, index) -> _Context:
     communities = {a.code: a for a in Area.objects.filter(level=Area.Level.COMMUNITY)}
     categories = {c.code: c for c in Category.objects.filter(is_active=True)}
@@ -186,30 +127,6 @@ def _context(job: NeedImport, index) -> _Context:
     )
 
 
-def _when(value) -> datetime.datetime | None:
-    """The call's time, or None; ValueError for text that is no date or out of range."""
-    if isinstance(value, datetime.datetime):
-        when = value
-    elif isinstance(value, datetime.date):
-        when = datetime.datetime.combine(value, datetime.time.min)
-    else:
-        text = _cell(value)
-        if not text:
-            return None
-        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d"):
-            try:
-                when = datetime.datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        else:
-            raise ValueError("unreadable")
-    # Compare naive local dates first: 9999-12-31 or 0001-01-01 overflow once made aware.
-    if not EARLIEST <= when.date() <= timezone.localdate() + datetime.timedelta(days=1):
-        raise OverflowError("out of range")
-    return timezone.make_aware(when) if timezone.is_naive(when) else when
-
-
 # --- One row ----------------------------------------------------------------------
 CREATED, SKIPPED = "created", "skipped"
 
@@ -219,7 +136,7 @@ def _import_row(ctx: _Context, row: list, existing: set[str]) -> str:
 
     def get(key):
         i = ctx.index.get(key)
-        return _cell(row[i]) if i is not None and i < len(row) else ""
+        return cell(row[i]) if i is not None and i < len(row) else ""
 
     ref = get("external_ref")
     if not ref:
@@ -238,11 +155,11 @@ def _import_row(ctx: _Context, row: list, existing: set[str]) -> str:
         return _("Unknown category “%(v)s”.") % {"v": get("category")[:60]}
     raw_when = row[ctx.index["received"]] if ctx.index.get("received", 99999) < len(row) else None
     try:
-        received = _when(raw_when)
+        received = parse_when(raw_when)
     except OverflowError:
-        return _("Date “%(v)s” is out of range (from 2000 to today).") % {"v": _cell(raw_when)[:40]}
+        return _("Date “%(v)s” is out of range (from 2000 to today).") % {"v": cell(raw_when)[:40]}
     except ValueError:
-        return _("Unreadable date “%(v)s”.") % {"v": _cell(raw_when)[:40]}
+        return _("Unreadable date “%(v)s”.") % {"v": cell(raw_when)[:40]}
     for key, field_name in LIMITED.items():
         limit = Need._meta.get_field(field_name).max_length
         if len(get(key)) > limit:
@@ -270,7 +187,7 @@ def _import_row(ctx: _Context, row: list, existing: set[str]) -> str:
     except IntegrityError:
         return SKIPPED
     except (OverflowError, ValueError):  # the working-day calendar ran off its years
-        return _("Date “%(v)s” is out of range (from 2000 to today).") % {"v": _cell(raw_when)[:40]}
+        return _("Date “%(v)s” is out of range (from 2000 to today).") % {"v": cell(raw_when)[:40]}
     existing.add(ref)
     return CREATED
 
@@ -319,11 +236,11 @@ def run_need_import(
                 job.heartbeat_at = timezone.now()
                 take_step(job, NeedImport.FLOW["start"], by=None, update_fields=["heartbeat_at"])
     try:
-        rows = _open_rows(job)
+        rows = read_rows(job.file, job.original_name)
         header = next(rows, None)
         if header is None:
             raise FileUnreadable(_("The file is empty."))
-        index = _header_index(header)
+        index = header_index(header)
     except FileUnreadable as exc:
         _fail(import_id, str(exc), row=exc.row)
         return NeedImport.objects.get(pk=import_id)
@@ -331,7 +248,7 @@ def run_need_import(
         _fail(import_id, _("The file could not be read as xlsx or UTF-8 csv."))
         return NeedImport.objects.get(pk=import_id)
     if job.rows_total is None:
-        total = sum(1 for _row in _open_rows(job)) - 1
+        total = sum(1 for _row in read_rows(job.file, job.original_name)) - 1
         NeedImport.objects.filter(pk=import_id, rows_total__isnull=True).update(
             rows_total=max(total, 0)
         )
@@ -375,7 +292,7 @@ def run_need_import(
 
 def _import_batch(job: NeedImport, ctx: _Context, batch: list, *, first_row: int) -> None:
     index = ctx.index["external_ref"]
-    refs = {_cell(r[index]) for r in batch if index < len(r)}
+    refs = {cell(r[index]) for r in batch if index < len(r)}
     existing = set(
         Need.objects.filter(channel=Need.Channel.HOTLINE_12345, external_ref__in=refs)
         .values_list("external_ref", flat=True)
@@ -384,7 +301,7 @@ def _import_batch(job: NeedImport, ctx: _Context, batch: list, *, first_row: int
     created = skipped = 0
     refused = []
     for number, row in enumerate(batch, start=first_row):
-        if not any(_cell(v) for v in row):
+        if not any(cell(v) for v in row):
             continue
         outcome = _import_row(ctx, row, existing)
         if outcome == CREATED:
