@@ -8,6 +8,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from huitian.access import require
 from huitian.models import Area, User
@@ -43,13 +44,18 @@ def screen_public_text(text: str) -> tuple[str, str]:
 def screen_topic_titles(topic_ids) -> int:
     """Mask personal data in these topics' titles and flag them for review. Idempotent."""
     flagged = []
-    for topic in Topic.objects.filter(pk__in=list(topic_ids)).only("pk", "title"):
+    for topic in Topic.objects.filter(pk__in=list(topic_ids)):
         title, reason = screen_public_text(topic.title)
         if reason:
             topic.title, topic.needs_review, topic.review_reason = title, True, reason
             flagged.append(topic)
     if flagged:
-        Topic.objects.bulk_update(flagged, ["title", "needs_review", "review_reason"])
+        bulk_update_with_history(
+            flagged,
+            Topic,
+            ["title", "needs_review", "review_reason"],
+            default_change_reason="mask personal data",
+        )
     return len(flagged)
 
 

@@ -74,6 +74,7 @@ def test_compile_and_publish_mask_titles_that_reached_topics_another_way(cast, a
     lst = lists.compile_needs_list(period_start=start, period_end=end, full=True)
     topic.refresh_from_db()
     assert topic.needs_review and "13812345678" not in topic.title
+    assert topic.history.first().history_change_reason == "mask personal data"
     Topic.objects.filter(pk=topic.pk).update(title="回电13912345678")  # edited after compile
     lists.publish_needs_list(list_id=lst.pk, by=cast.district)
     public = str(api.get("/api/v1/lists/needs/").data)
