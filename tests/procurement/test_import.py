@@ -248,3 +248,23 @@ def test_admin_upload_returns_at_once_and_shows_progress_and_error_report(
         "/admin/procurement/needimport/add/" in c.get("/admin/procurement/need/").content.decode()
     )
     assert client_as(cast.auditor).get("/admin/procurement/needimport/add/").status_code == 403
+
+
+def test_import_list_costs_the_same_for_more_imports(cast, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_as(cast.district)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/admin/procurement/needimport/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _i in range(2):
+        start_need_import(upload=upload(), by=cast.community_a1)
+    queries()  # warm the per-process caches (area tree, content types)
+    few = queries()
+    for _i in range(4):
+        start_need_import(upload=upload(), by=cast.street_a)
+    assert queries() == few
