@@ -104,11 +104,7 @@ def seed(*, users: dict, stdout) -> None:
         start, end = lists.period_containing(day, "monthly")
         lst = lists.compile_needs_list(period_start=start, period_end=end, group_first=False)
         if end < today and lst.state == NeedsList.State.DRAFT:
-            NeedsList.objects.filter(pk=lst.pk).update(
-                state=NeedsList.State.PUBLISHED,
-                published_at=timezone.now(),
-                published_by=users[Role.DISTRICT_ADMIN],
-            )
+            lists.publish_needs_list(list_id=lst.pk, by=users[Role.DISTRICT_ADMIN])
 
     district = users[Role.DISTRICT_ADMIN]
     top = Topic.objects.filter(state=Topic.State.OPEN, area=home).order_by("-need_count").first()

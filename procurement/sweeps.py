@@ -1,4 +1,4 @@
-"""The record is the queue: needs with `grouped_at IS NULL` are grouped here."""
+"""The record is the queue: ungrouped needs and stalled 12345 imports are picked up here."""
 
 from huitian.sweep import register_sweeper
 
@@ -8,3 +8,10 @@ def group_needs(batch_size: int) -> int:
     from procurement.services.lists import group_pending_needs
 
     return group_pending_needs(batch_size)
+
+
+@register_sweeper("procurement.need_imports")
+def need_imports(batch_size: int) -> int:
+    from procurement.services.imports import resume_stalled_imports
+
+    return resume_stalled_imports(batch_size)

@@ -3,13 +3,6 @@
 from celery import shared_task
 
 
-@shared_task(name="procurement.group_need")
-def group_need(need_id: int) -> bool:
-    from procurement.services.lists import group_need_now
-
-    return group_need_now(need_id)
-
-
 @shared_task(name="procurement.group_pending_needs")
 def group_pending_needs(max_batches: int = 20) -> int:
     """Group what is pending now, in batches (the sweep does the same every minute)."""
@@ -36,3 +29,11 @@ def expire_offers() -> dict:
     from procurement.services.offers import expire_offers as run
 
     return run()
+
+
+@shared_task(name="procurement.run_need_import")
+def run_need_import(import_id: int) -> int:
+    """Work through a stored 12345 export; hands itself on after a time budget."""
+    from procurement.services.imports import run_need_import as run
+
+    return run(import_id=import_id).rows_done

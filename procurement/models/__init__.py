@@ -1,5 +1,6 @@
 """Needs, topics and lists, offers, matching and whistle calls (P1–P5)."""
 
+from procurement.models.imports import NeedImport, NeedImportError
 from procurement.models.matching import Match
 from procurement.models.needs import CategoryDeadline, Need, NeedPhoto
 from procurement.models.offers import Offer
@@ -10,6 +11,8 @@ __all__ = [
     "CategoryDeadline",
     "Match",
     "Need",
+    "NeedImport",
+    "NeedImportError",
     "NeedPhoto",
     "NeedsList",
     "NeedsListEntry",

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.models import Area, Category
@@ -37,7 +38,7 @@ class Need(models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
         ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("need state", "Rejected")
         ASSIGNED = "assigned", _("Assigned")
         IN_SERVICE = "in_service", _("In service")
         RESOLVED = "resolved", _("Resolved")
@@ -58,24 +59,28 @@ class Need(models.Model):
         URGENT = 2, _("Urgent")
         CRITICAL = 3, _("Critical")
 
-    OPEN_STATES = ("received", "accepted", "assigned", "in_service")
+    OPEN_STATES = (State.RECEIVED, State.ACCEPTED, State.ASSIGNED, State.IN_SERVICE)
     FLOW = Workflow(
         [
-            Step("accept", ("received",), "accepted", _("Accept")),
-            Step("reject", ("received",), "rejected", _("Reject"), needs_note=True),
-            Step("assign", ("accepted", "assigned"), "assigned", _("Assign")),
-            Step("start", ("assigned",), "in_service", _("Start service")),
-            Step("resolve", ("assigned", "in_service"), "resolved", _("Resolve")),
-            Step("close", ("resolved",), "closed", _("Close with rating")),
+            Step("accept", (State.RECEIVED,), State.ACCEPTED, _("Accept")),
+            Step("reject", (State.RECEIVED,), State.REJECTED, _("Reject"), needs_note=True),
+            Step("assign", (State.ACCEPTED, State.ASSIGNED), State.ASSIGNED, _("Assign")),
+            Step("start", (State.ASSIGNED,), State.IN_SERVICE, _("Start service")),
+            Step("resolve", (State.ASSIGNED, State.IN_SERVICE), State.RESOLVED, _("Resolve")),
+            Step("close", (State.RESOLVED,), State.CLOSED, _("Close with rating")),
             Step(
                 "close_unresolved",
-                ("accepted", "assigned", "in_service"),
-                "closed_unresolved",
+                (State.ACCEPTED, State.ASSIGNED, State.IN_SERVICE),
+                State.CLOSED_UNRESOLVED,
                 _("Close without resolution"),
                 needs_note=True,
             ),
             Step(
-                "reopen", ("closed", "closed_unresolved"), "accepted", _("Reopen"), needs_note=True
+                "reopen",
+                (State.CLOSED, State.CLOSED_UNRESOLVED),
+                State.ACCEPTED,
+                _("Reopen"),
+                needs_note=True,
             ),
         ]
     )
@@ -83,7 +88,9 @@ class Need(models.Model):
     tracking_code = models.CharField(
         _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
     )
-    channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("need", "channel"), max_length=24, choices=Channel.choices
+    )
     community = models.ForeignKey(
         Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="needs"
     )
@@ -92,7 +99,9 @@ class Need(models.Model):
     )
     title = models.CharField(_("title"), max_length=TITLE_LIMIT, validators=[validate_clean_text])
     text = models.TextField(
-        _("description"), max_length=TEXT_LIMIT, validators=[validate_clean_text]
+        pgettext_lazy("need", "description"),
+        max_length=TEXT_LIMIT,
+        validators=[validate_clean_text],
     )
     urgency = models.PositiveSmallIntegerField(
         _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL

@@ -3,18 +3,33 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.models import Area, Category
 from huitian.scope import Scope
 from huitian.validators import validate_clean_text
+from huitian.workflow import Step, Workflow
 
 
 class Offer(models.Model):
     class State(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("offer state", "Active")
         EXPIRED = "expired", _("Expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    FLOW = Workflow(
+        [
+            Step(
+                "withdraw",
+                (State.ACTIVE,),
+                State.WITHDRAWN,
+                pgettext_lazy("offer step", "Withdraw"),
+            ),
+            # Taken by the daily job (no person): the offer's valid-until date passed.
+            Step("expire", (State.ACTIVE,), State.EXPIRED, pgettext_lazy("offer step", "Expire")),
+        ]
+    )
 
     organization = models.ForeignKey(
         "registry.Organization",
@@ -27,7 +42,7 @@ class Offer(models.Model):
     )
     title = models.CharField(_("title"), max_length=120, validators=[validate_clean_text])
     description = models.TextField(
-        _("description"), max_length=2000, validators=[validate_clean_text]
+        pgettext_lazy("offer", "description"), max_length=2000, validators=[validate_clean_text]
     )
     areas = models.ManyToManyField(
         Area, verbose_name=_("communities or streets served"), related_name="offers"

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.models import Area, Category
 from huitian.scope import Scope
 from huitian.validators import validate_clean_text
+from huitian.workflow import Step, Workflow
 
 
 class Topic(models.Model):
@@ -18,6 +20,19 @@ class Topic(models.Model):
         OPEN = "open", _("Open")
         MERGED = "merged", _("Merged into another topic")
         MATCHED = "matched", _("Matched")
+
+    FLOW = Workflow(
+        [
+            Step("merge", (State.OPEN, State.MATCHED), State.MERGED, _("Merge into another topic")),
+            # A topic may be matched to several organizations: each match is a step.
+            Step(
+                "match",
+                (State.OPEN, State.MATCHED),
+                State.MATCHED,
+                pgettext_lazy("topic step", "Match"),
+            ),
+        ]
+    )
 
     area = models.ForeignKey(
         Area, verbose_name=_("community or street"), on_delete=models.PROTECT, related_name="topics"
@@ -34,6 +49,9 @@ class Topic(models.Model):
     need_count = models.PositiveIntegerField(_("needs"), default=0)
     max_urgency = models.PositiveSmallIntegerField(_("urgency"), default=1)
     last_need_at = models.DateTimeField(_("latest need"), null=True, blank=True)
+    # Personal data was masked out of the (public) title: a publisher should look at it.
+    needs_review = models.BooleanField(_("needs the publisher's review"), default=False)
+    review_reason = models.CharField(_("why review"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
     history = HistoricalRecords(excluded_fields=["tokens", "changed_at"])
@@ -56,6 +74,8 @@ class NeedsList(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+
+    FLOW = Workflow([Step("publish", (State.DRAFT,), State.PUBLISHED, _("Publish"))])
 
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -121,6 +141,17 @@ class PurchaseItem(models.Model):
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         MATCHED = "matched", _("Matched")
+
+    FLOW = Workflow(
+        [
+            Step(
+                "match",
+                (State.PROPOSED, State.MATCHED),
+                State.MATCHED,
+                pgettext_lazy("topic step", "Match"),
+            )
+        ]
+    )
 
     topic = models.OneToOneField(
         Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="purchase_item"

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from huitian.models import Area, Category
 from huitian.scope import Scope
 from huitian.validators import validate_clean_text
+from huitian.workflow import Step, Workflow
 
 
 class WhistleCall(models.Model):
@@ -16,6 +17,13 @@ class WhistleCall(models.Model):
         OPEN = "open", _("Open")
         SELECTED = "selected", _("Responders selected")
         CLOSED = "closed", _("Closed")
+
+    FLOW = Workflow(
+        [
+            Step("select", (State.OPEN,), State.SELECTED, _("Select responders")),
+            Step("close", (State.OPEN, State.SELECTED), State.CLOSED, _("Close the call")),
+        ]
+    )
 
     class Urgency(models.IntegerChoices):
         NORMAL = 1, _("Normal")

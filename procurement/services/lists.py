@@ -1,8 +1,11 @@
-"""Topics and the needs list (P2): grouping, merge/split, compile, publish, promote."""
+"""The needs list of a period (P2): compile (incremental, idempotent) and publish.
+
+Topics and purchase-service items have their own modules; their services are
+re-exported here because callers know them as `lists.merge_topics`, ….
+"""
 
 import calendar
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -12,198 +15,38 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.access import require
-from huitian.models import Area, User
-from huitian.sweep import claim_batch
-from huitian.workflow import WorkflowError
-from procurement.models import Need, NeedsList, NeedsListEntry, PurchaseItem, Topic
-from procurement.text import similarity, tokenize
+from huitian.models import User
+from huitian.workflow import WorkflowError, record_creation
+from procurement.models import Need, NeedsList, NeedsListEntry, Topic
+from procurement.services.purchase_items import promote_topic, update_purchase_item
+from procurement.services.topics import (
+    group_pending_needs,
+    mark_topic_matched,
+    mark_topic_reviewed,
+    merge_topics,
+    rename_topic,
+    screen_public_text,
+    screen_topic_titles,
+    split_topic,
+)
+from procurement.services.transitions import take_step
 
-SIMILARITY_THRESHOLD = 0.3
-# A topic older than this takes no new needs: the same complaint a year later is a new topic.
-TOPIC_WINDOW_DAYS = 120
-
-
-# --- Grouping -----------------------------------------------------------------
-def group_pending_needs(batch_size: int = 500) -> int:
-    """The sweeper: tokenise and group needs whose `grouped_at` is NULL. Idempotent."""
-    with transaction.atomic():
-        ids = claim_batch(Need.objects.filter(grouped_at__isnull=True), batch_size=batch_size)
-        needs = list(
-            Need.objects.filter(pk__in=ids).select_related("community").order_by("created_at", "pk")
-        )
-        _group(needs)
-    return len(needs)
-
-
-def group_need_now(need_id: int) -> bool:
-    """The fast path after submission (Celery); the sweep does the same if this never runs."""
-    skip = connection.features.has_select_for_update_skip_locked
-    with transaction.atomic():
-        need = (
-            Need.objects.select_for_update(skip_locked=skip)
-            .select_related("community")
-            .filter(pk=need_id, grouped_at__isnull=True)
-            .first()
-        )
-        if need is None:
-            return False
-        _group([need])
-    return True
-
-
-def _candidate_topics(need: Need, cache) -> list[Topic]:
-    key = (need.community_id, need.category_id)
-    if key not in cache:
-        since = need.created_at - datetime.timedelta(days=TOPIC_WINDOW_DAYS)
-        cache[key] = list(
-            Topic.objects.filter(
-                Q(area_id=need.community_id) | Q(area_id=need.community.parent_id),
-                category_id=need.category_id,
-                state=Topic.State.OPEN,
-                last_need_at__gte=since,
-            ).order_by("-need_count", "pk")[:200]
-        )
-    return cache[key]
-
-
-def _group(needs: list[Need]) -> None:
-    """Choose a topic for each need in memory, then write in a few statements.
-
-    New topics are bulk-inserted, needs bulk-updated, and the counters of every
-    touched topic recomputed from its needs in one UPDATE (so a retry or a
-    concurrent merge never leaves a counter off by one).
-    """
-    if not needs:
-        return
-    now = timezone.now()
-    cache: dict[tuple[int, int], list[Topic]] = {}
-    new_topics: list[Topic] = []
-    chosen: list[tuple[Need, Topic]] = []
-    for need in needs:
-        if not need.tokens:
-            need.tokens = " ".join(tokenize(f"{need.title} {need.text}"))
-        mine = set(need.tokens.split())
-        best, best_score = None, 0.0
-        for topic in _candidate_topics(need, cache):
-            if not hasattr(topic, "_token_set"):
-                topic._token_set = set(topic.tokens.split())
-            score = similarity(mine, topic._token_set)
-            if score > best_score:
-                best, best_score = topic, score
-        if best is None or best_score < SIMILARITY_THRESHOLD:
-            best = Topic(
-                area_id=need.community_id,
-                category_id=need.category_id,
-                title=need.title[:120],
-                tokens=need.tokens,
-                max_urgency=need.urgency,
-                last_need_at=need.created_at,
-                created_at=now,
-                changed_at=now,
-            )
-            best._token_set = mine
-            new_topics.append(best)
-            cache[(need.community_id, need.category_id)].append(best)
-        chosen.append((need, best))
-    Topic.objects.bulk_create(new_topics, batch_size=500)
-    for need, topic in chosen:
-        need.topic_id, need.grouped_at = topic.pk, now
-    Need.objects.bulk_update(
-        [n for n, _t in chosen], ["tokens", "topic", "grouped_at"], batch_size=500
-    )
-    _refresh_topics({t.pk for _n, t in chosen}, now=now)
-
-
-def _refresh_topics(topic_ids, *, now=None) -> None:
-    """Recount topics from their needs (one UPDATE with correlated subqueries)."""
-    if not topic_ids:
-        return
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce as _Coalesce
-
-    of_topic = Need.objects.filter(topic_id=OuterRef("pk")).order_by().values("topic_id")
-    Topic.objects.filter(pk__in=list(topic_ids)).update(
-        need_count=_Coalesce(Subquery(of_topic.annotate(n=Count("pk")).values("n")), 0),
-        max_urgency=_Coalesce(Subquery(of_topic.annotate(u=Max("urgency")).values("u")), 1),
-        last_need_at=Subquery(of_topic.annotate(m=Max("created_at")).values("m")),
-        changed_at=now or timezone.now(),
-    )
-
-
-def _refresh_topic(topic_id: int) -> None:
-    _refresh_topics({topic_id})
-
-
-@transaction.atomic
-def merge_topics(*, into_id: int, other_ids: list[int], by: User) -> Topic:
-    """Staff merge duplicates: the needs of `other_ids` move into `into_id`."""
-    topics = {
-        t.pk: t
-        for t in Topic.objects.select_for_update()
-        .select_related("area")
-        .filter(pk__in=[into_id, *other_ids])
-    }
-    target = topics.get(into_id)
-    others = [topics[i] for i in other_ids if i in topics and i != into_id]
-    if target is None or not others:
-        raise WorkflowError(
-            "nothing_to_merge", _("Choose a topic and at least one other to merge into it.")
-        )
-    for topic in [target, *others]:
-        require(by, "procurement.edit_topic", topic)
-        if topic.state == Topic.State.MERGED:
-            raise WorkflowError("topic_merged", _("This topic was merged into another one."))
-        if topic.category_id != target.category_id:
-            raise WorkflowError(
-                "category_mismatch", _("Only topics of the same category can be merged.")
-            )
-    areas = {t.area_id for t in [target, *others]}
-    if len(areas) > 1:
-        # Topics from several communities of one street become a street topic.
-        streets = {
-            t.area.parent_id if t.area.level == Area.Level.COMMUNITY else t.area_id
-            for t in [target, *others]
-        }
-        if len(streets) > 1:
-            raise WorkflowError("area_mismatch", _("Only topics of the same street can be merged."))
-        target.area_id = streets.pop()
-    ids = [t.pk for t in others]
-    Need.objects.filter(topic_id__in=ids).update(topic=target)
-    tokens = set(target.tokens.split())
-    for topic in others:
-        tokens |= set(topic.tokens.split())
-    Topic.objects.filter(pk__in=ids).update(
-        state=Topic.State.MERGED, merged_into=target, need_count=0, changed_at=timezone.now()
-    )
-    target.tokens = " ".join(sorted(tokens))
-    target.save(update_fields=["area", "tokens"])
-    _refresh_topic(target.pk)
-    target.refresh_from_db()
-    return target
-
-
-@transaction.atomic
-def split_topic(*, topic_id: int, need_ids: list[int], by: User, title: str = "") -> Topic:
-    """Staff move some needs out of a topic into a new one."""
-    topic = Topic.objects.select_for_update().get(pk=topic_id)
-    require(by, "procurement.edit_topic", topic)
-    needs = list(Need.objects.filter(topic=topic, pk__in=need_ids))
-    if not needs or len(needs) == topic.need_count:
-        raise WorkflowError("bad_split", _("Choose some, but not all, of the topic's needs."))
-    tokens = set()
-    for n in needs:
-        tokens |= set(n.tokens.split())
-    new = Topic.objects.create(
-        area=topic.area,
-        category=topic.category,
-        title=(title or needs[0].title)[:120],
-        tokens=" ".join(sorted(tokens)),
-    )
-    Need.objects.filter(pk__in=[n.pk for n in needs]).update(topic=new)
-    _refresh_topic(topic.pk)
-    _refresh_topic(new.pk)
-    new.refresh_from_db()
-    return new
+__all__ = [
+    "compile_current_needs_list",
+    "compile_needs_list",
+    "group_pending_needs",
+    "mark_topic_matched",
+    "mark_topic_reviewed",
+    "merge_topics",
+    "period_containing",
+    "promote_topic",
+    "publish_needs_list",
+    "rename_topic",
+    "screen_public_text",
+    "screen_topic_titles",
+    "split_topic",
+    "update_purchase_item",
+]
 
 
 # --- Periods and compile ------------------------------------------------------
@@ -251,9 +94,9 @@ def compile_needs_list(
     if group_first:
         while group_pending_needs(1000):
             pass
-    lst, _created = NeedsList.objects.get_or_create(
-        period_start=period_start, period_end=period_end
-    )
+    lst, created = NeedsList.objects.get_or_create(period_start=period_start, period_end=period_end)
+    if created:
+        record_creation(lst, by=by, state=lst.state, step="compile")
     if lst.state == NeedsList.State.PUBLISHED:
         return lst
     started = timezone.now()
@@ -300,6 +143,10 @@ def compile_needs_list(
             NeedsListEntry.objects.filter(needs_list=lst, topic_id__in=changed - kept).delete()
         _upsert_entries(lst, agg, period_start=period_start, period_end=period_end)
         _rank(lst)
+        entries = NeedsListEntry.objects.filter(needs_list=lst)
+        if changed is not None:
+            entries = entries.filter(topic_id__in=changed)
+        screen_topic_titles(entries.values_list("topic_id", flat=True))
         NeedsList.objects.filter(pk=lst.pk).update(compiled_at=started)
         lst.compiled_at = started
     return lst
@@ -363,36 +210,8 @@ def publish_needs_list(*, list_id: int, by: User) -> NeedsList:
         raise WorkflowError("already_published", _("This list is already published."))
     if lst.compiled_at is None:
         raise WorkflowError("not_compiled", _("Compile the list before publishing it."))
-    lst.state, lst.published_at, lst.published_by = NeedsList.State.PUBLISHED, timezone.now(), by
-    lst.save(update_fields=["state", "published_at", "published_by"])
+    # Titles edited since the last compile are screened again before they go public.
+    screen_topic_titles(lst.entries.values_list("topic_id", flat=True))
+    lst.published_at, lst.published_by = timezone.now(), by
+    take_step(lst, NeedsList.FLOW["publish"], by=by, update_fields=["published_at", "published_by"])
     return lst
-
-
-@transaction.atomic
-def promote_topic(
-    *, topic_id: int, by: User, estimated_budget: Decimal, service_standard: str, title: str = ""
-) -> PurchaseItem:
-    """Turn a topic into a purchase-service item (used by the purchases issue)."""
-    topic = Topic.objects.select_for_update().get(pk=topic_id)
-    require(by, "procurement.edit_topic", topic)
-    if topic.state == Topic.State.MERGED:
-        raise WorkflowError("topic_merged", _("This topic was merged into another one."))
-    if PurchaseItem.objects.filter(topic=topic).exists():
-        raise WorkflowError("already_promoted", _("This topic is already a purchase-service item."))
-    budget = Decimal(estimated_budget)
-    if budget <= 0:
-        raise WorkflowError(
-            "invalid_budget",
-            _("Give a positive budget."),
-            fields={"estimated_budget": [_("Must be above zero.")]},
-        )
-    item = PurchaseItem(
-        topic=topic,
-        title=(title or topic.title)[:120],
-        estimated_budget=budget.quantize(Decimal("0.01")),
-        service_standard=service_standard,
-        created_by=by,
-    )
-    item.full_clean()
-    item.save()
-    return item

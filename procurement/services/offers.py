@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from huitian.access import require
 from huitian.models import Area, Category, User
 from huitian.services import notify
-from huitian.workflow import WorkflowError
+from huitian.workflow import WorkflowError, record_creation
 from procurement.models import Offer
 from procurement.services.needs import org_members
+from procurement.services.transitions import take_step, take_step_in_bulk
 
 EXPIRY_NOTICE_DAYS = 7
 
@@ -63,26 +64,28 @@ def publish_offer(
         price_max=price_max if price_max is not None else price_min,
     )
     offer.full_clean()
+    offer._history_user = by
     offer.save()
     offer.areas.set(areas)
+    record_creation(offer, by=by, state=offer.state, step="publish")
     return offer
 
 
 @transaction.atomic
-def withdraw_offer(*, offer_id: int, by: User) -> Offer:
+def withdraw_offer(*, offer_id: int, by: User, note: str = "") -> Offer:
     offer = Offer.objects.select_for_update().get(pk=offer_id)
     require(by, "procurement.manage_offer", offer)
-    won = Offer.objects.filter(pk=offer.pk, state=Offer.State.ACTIVE).update(
-        state=Offer.State.WITHDRAWN
-    )
-    if not won:
+    if offer.state != Offer.State.ACTIVE:
         raise WorkflowError("not_active", _("Only an active offer can be withdrawn."))
-    offer.state = Offer.State.WITHDRAWN
+    take_step(offer, Offer.FLOW["withdraw"], by=by, note=note)
     return offer
 
 
 def expire_offers(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Daily: warn owners a week ahead, then expire offers past their date. Idempotent."""
+    """Daily: warn owners a week ahead, then expire offers past their date. Idempotent.
+
+    The expiry is the system's step (a Transition with no person), in batches.
+    """
     today = today or timezone.localdate()
     warned = 0
     soon = Offer.objects.filter(
@@ -105,7 +108,10 @@ def expire_offers(*, today: datetime.date | None = None) -> dict[str, int]:
                 url="/offers/",
             )
             warned += 1
-    expired = Offer.objects.filter(state=Offer.State.ACTIVE, valid_until__lt=today).update(
-        state=Offer.State.EXPIRED
+    expired = take_step_in_bulk(
+        Offer.objects.filter(valid_until__lt=today),
+        Offer.FLOW["expire"],
+        by=None,
+        note=_("Expired automatically: its valid-until date has passed."),
     )
-    return {"warned": warned, "expired": expired}
+    return {"warned": warned, "expired": len(expired)}

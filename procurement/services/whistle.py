@@ -7,14 +7,16 @@ from django.db import transaction
 from django.db.models import Avg, Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from huitian.access import Forbidden, organization_ids, require
 from huitian.models import Area, Category, User
 from huitian.services import notify
-from huitian.workflow import WorkflowError
+from huitian.workflow import WorkflowError, record_creation
 from procurement.models import Offer, WhistleCall, WhistleResponse
 from procurement.services.matching import _eligible_organizations
 from procurement.services.needs import org_members
+from procurement.services.transitions import take_step
 
 
 def covering_organizations(community: Area, category: Category):
@@ -60,7 +62,9 @@ def raise_whistle_call(
         raised_by=by,
     )
     call.full_clean()
+    call._history_user = by
     call.save()
+    record_creation(call, by=by, state=call.state, step="raise")
     orgs = list(covering_organizations(community, category))
     call.notified_orgs.set(orgs)
     members = []
@@ -111,27 +115,52 @@ def respond_to_call(
 
 @transaction.atomic
 def select_responders(*, call_id: int, response_ids: list[int], by: User) -> WhistleCall:
-    call = WhistleCall.objects.select_for_update().select_related("community").get(pk=call_id)
+    call = (
+        WhistleCall.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=call_id)
+    )
     require(by, "procurement.select_responders", call)
     if call.state != WhistleCall.State.OPEN:
         raise WorkflowError("call_closed", _("Responders were already selected."))
-    chosen = WhistleResponse.objects.filter(call=call, pk__in=response_ids)
-    if not chosen.exists():
+    chosen = list(
+        WhistleResponse.objects.select_for_update(of=("self",))
+        .filter(call=call, pk__in=response_ids)
+        .select_related("organization")
+    )
+    if not chosen:
         raise WorkflowError(
             "no_responders",
             _("Choose at least one response."),
             fields={"responses": [_("Required.")]},
         )
-    chosen.update(selected=True)
-    WhistleCall.objects.filter(pk=call.pk).update(state=WhistleCall.State.SELECTED)
-    call.state = WhistleCall.State.SELECTED
-    for response in chosen.select_related("organization"):
+    for response in chosen:
+        response.selected = True
+    bulk_update_with_history(
+        chosen, WhistleResponse, ["selected"], default_user=by, default_change_reason="select"
+    )
+    take_step(
+        call,
+        WhistleCall.FLOW["select"],
+        by=by,
+        note=_("Selected: %(orgs)s") % {"orgs": "、".join(r.organization.name for r in chosen)},
+    )
+    for response in chosen:
         notify(
             recipients=org_members(response.organization),
             kind="procurement.whistle_selected",
             title=_("You were selected for the whistle call of %(c)s") % {"c": call.community.name},
             url="/whistle/",
         )
+    return call
+
+
+@transaction.atomic
+def close_whistle_call(*, call_id: int, by: User, note: str = "") -> WhistleCall:
+    """Staff who may select responders close the call (with or without responders)."""
+    call = WhistleCall.objects.select_for_update().get(pk=call_id)
+    require(by, "procurement.select_responders", call)
+    take_step(call, WhistleCall.FLOW["close"], by=by, note=note)
     return call
 
 

@@ -192,3 +192,27 @@ def test_expiry_beat_task(cast):
     OfferFactory(valid_until=timezone.localdate() - datetime.timedelta(days=1))
     assert task.delay().get()["expired"] == 1
     assert Offer.objects.get().state == "expired"
+
+
+def test_withdraw_action_in_the_admin_uses_the_service(cast, client_as):
+    from huitian.models import User
+    from huitian.workflow import transitions_of
+    from tests.procurement.factories import OfferFactory
+
+    offer = OfferFactory()
+    root = User.objects.create_superuser("root", "root@example.cn", "x-very-long-pass-1")
+    r = client_as(cast.district).post(
+        "/admin/procurement/offer/",
+        {"action": "withdraw_selected", "_selected_action": [offer.pk]},
+        follow=True,
+    )
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]  # not its organization
+    offer.refresh_from_db()
+    assert offer.state == "active"
+    client_as(root).post(
+        "/admin/procurement/offer/",
+        {"action": "withdraw_selected", "_selected_action": [offer.pk]},
+    )
+    offer.refresh_from_db()
+    assert offer.state == "withdrawn"
+    assert [(t.step, t.by) for t in transitions_of(offer)] == [("withdraw", root)]

@@ -130,3 +130,32 @@ def test_list_scoped_and_query_count(cast, orgs, django_assert_num_queries):
         api_as(cast.community_a1).post("/api/v1/whistle-calls/", body(), format="json")
     with django_assert_num_queries(3):
         assert client.get("/api/v1/whistle-calls/").data["count"] == 4
+
+
+def test_closing_a_call_in_the_admin_goes_through_the_service(cast, client_as):
+    from huitian.workflow import transitions_of
+    from procurement.models import WhistleCall
+    from procurement.services.whistle import raise_whistle_call
+    from tests.procurement.factories import category
+
+    call = raise_whistle_call(
+        by=cast.community_a1,
+        community=community(),
+        category=category(),
+        problem="积水",
+        urgency=1,
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    url = f"/admin/procurement/whistlecall/{call.pk}/"
+    assert "/close/" in client_as(cast.community_a1).get(url + "change/").content.decode()
+    assert "/close/" not in client_as(cast.auditor).get(url + "change/").content.decode()
+    client_as(cast.community_b1).post(url + "close/", {"note": "别人的"})
+    client_as(cast.auditor).post(url + "close/", {"note": "只读"})
+    assert WhistleCall.objects.get(pk=call.pk).state == "open"
+    r = client_as(cast.community_a1).post(url + "close/", {"note": "已处理"}, follow=True)
+    assert [m.level_tag for m in r.context["messages"]] == ["success"]
+    assert WhistleCall.objects.get(pk=call.pk).state == "closed"
+    assert [t.step for t in transitions_of(call)] == ["raise", "close"]
+    # The change form itself writes nothing: a call moves only by its steps.
+    r = client_as(cast.community_a1).post(url + "change/", {"problem": "改了"})
+    assert r.status_code == 403 and WhistleCall.objects.get(pk=call.pk).problem == "积水"

@@ -1,0 +1,10 @@
+"""Staff screens of procurement, one module per concept (each registers its admins).
+
+needs (the queue, lifecycle steps, deadlines) · lists (topics, needs lists,
+purchase-service items) · offers (offers and matches) · whistle (whistle calls)
+· imports (12345 hotline imports). Every add and change goes through a service
+(`create_with_service` / `change_with_service`); fields only a workflow step
+sets are read-only.
+"""
+
+from procurement.admin import imports, lists, needs, offers, whistle  # noqa: F401

@@ -1,0 +1,193 @@
+"""Topics, needs lists and purchase-service items: every write through `services.lists`."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from huitian.admin_base import TransitionInline
+from huitian.models import Role
+from procurement.admin.base import ProcurementAdmin, RecordOnlyAdmin
+from procurement.models import NeedsList, PurchaseItem, Topic
+from procurement.services import lists
+
+
+@admin.register(Topic)
+class TopicAdmin(ProcurementAdmin):
+    list_display = [
+        "title",
+        "area",
+        "category",
+        "need_count",
+        "max_urgency",
+        "state",
+        "needs_review",
+        "last_need_at",
+        "candidates_link",
+    ]
+    list_filter = ["state", "needs_review", "category"]
+    search_fields = ["title"]
+    list_select_related = ["area", "category"]
+    readonly_fields = [
+        "needs_review",
+        "review_reason",
+        "area",
+        "category",
+        "need_count",
+        "max_urgency",
+        "last_need_at",
+        "state",
+        "merged_into",
+    ]
+    fields = ["title", *readonly_fields]
+    inlines = [TransitionInline]
+    actions = ["merge_selected", "mark_reviewed"]
+
+    def has_add_permission(self, request):
+        return False  # topics come from grouping and splitting, never by hand
+
+    def change_with_service(self, request, obj, form):
+        return lists.rename_topic(
+            topic_id=obj.pk, by=request.user, title=form.cleaned_data["title"]
+        )
+
+    @admin.display(description=_("matching"))
+    def candidates_link(self, obj):
+        url = reverse("procurement:topic-candidates", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Candidates"))
+
+    @admin.action(description=_("Merge the selected topics into the first"))
+    def merge_selected(self, request, queryset):
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        if len(ids) < 2:
+            self.message_user(request, _("Choose at least two topics."), messages.WARNING)
+            return
+        self.run_service(
+            request,
+            lists.merge_topics,
+            into_id=ids[0],
+            other_ids=ids[1:],
+            by=request.user,
+            success=_("Topics merged."),
+        )
+
+    @admin.action(description=_("Mark the masked titles as reviewed"))
+    def mark_reviewed(self, request, queryset):
+        for topic in queryset.filter(needs_review=True):
+            self.run_service(request, lists.mark_topic_reviewed, topic_id=topic.pk, by=request.user)
+
+
+@admin.register(NeedsList)
+class NeedsListAdmin(RecordOnlyAdmin):
+    list_display = ["__str__", "state", "compiled_at", "published_at", "to_review"]
+    readonly_fields = [
+        "period_start",
+        "period_end",
+        "state",
+        "compiled_at",
+        "published_at",
+        "published_by",
+        "topics_to_review",
+    ]
+    inlines = [TransitionInline]
+    actions = ["compile_selected", "publish_selected"]
+
+    def _flagged(self, obj):
+        return Topic.objects.filter(list_entries__needs_list=obj, needs_review=True).order_by("pk")
+
+    @admin.display(description=_("titles to review"))
+    def to_review(self, obj):
+        return self._flagged(obj).count()
+
+    @admin.display(description=_("Topics whose titles had personal data masked"))
+    def topics_to_review(self, obj):
+        flagged = self._flagged(obj)[:200]
+        if not flagged:
+            return _("None: every title is ready to publish.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {}</li>',
+                (
+                    (
+                        reverse("admin:procurement_topic_change", args=[t.pk]),
+                        t.title,
+                        t.review_reason,
+                    )
+                    for t in flagged
+                ),
+            ),
+        )
+
+    @admin.action(description=_("Compile (bring up to date)"))
+    def compile_selected(self, request, queryset):
+        for lst in queryset:
+            self.run_service(
+                request,
+                lists.compile_needs_list,
+                period_start=lst.period_start,
+                period_end=lst.period_end,
+                by=request.user,
+                success=_("Compiled."),
+            )
+
+    @admin.action(description=_("Publish"))
+    def publish_selected(self, request, queryset):
+        for lst in queryset:
+            self.run_service(
+                request,
+                lists.publish_needs_list,
+                list_id=lst.pk,
+                by=request.user,
+                success=_("Published."),
+            )
+
+
+@admin.register(PurchaseItem)
+class PurchaseItemAdmin(ProcurementAdmin):
+    """Added by promoting a topic (`promote_topic`), corrected by `update_purchase_item`."""
+
+    list_display = ["title", "topic", "estimated_budget", "state"]
+    list_select_related = ["topic"]
+    raw_id_fields = ["topic"]
+    fields = [
+        "topic",
+        "title",
+        "estimated_budget",
+        "service_standard",
+        "state",
+        "created_by",
+        "created_at",
+    ]
+    inlines = [TransitionInline]
+    add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
+
+    def get_readonly_fields(self, request, obj=None):
+        steps_only = ["state", "created_by", "created_at"]
+        return steps_only if obj is None else ["topic", *steps_only]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["topic", "title", "estimated_budget", "service_standard"]
+        return self.fields
+
+    def create_with_service(self, request, form):
+        d = form.cleaned_data
+        return lists.promote_topic(
+            topic_id=d["topic"].pk,
+            by=request.user,
+            estimated_budget=d["estimated_budget"],
+            service_standard=d["service_standard"],
+            title=d.get("title") or "",
+        )
+
+    def change_with_service(self, request, obj, form):
+        d = form.cleaned_data
+        return lists.update_purchase_item(
+            item_id=obj.pk,
+            by=request.user,
+            title=d["title"],
+            estimated_budget=d["estimated_budget"],
+            service_standard=d["service_standard"],
+        )

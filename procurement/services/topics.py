@@ -1,0 +1,277 @@
+"""Topics (P2): grouping needs, merge and split, titles fit to publish, the matched step."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from huitian.access import require
+from huitian.models import Area, User
+from huitian.privacy import ID_NUMBER, PHONE, ROOM, mask_personal_data
+from huitian.sweep import claim_batch
+from huitian.workflow import WorkflowError
+from procurement.models import Need, PurchaseItem, Topic
+from procurement.services.transitions import take_step, take_step_in_bulk
+from procurement.text import similarity, tokenize
+
+SIMILARITY_THRESHOLD = 0.3
+# A topic older than this takes no new needs: the same complaint a year later is a new topic.
+TOPIC_WINDOW_DAYS = 120
+
+
+# --- Personal data in public titles ------------------------------------------
+def _kind_names() -> dict[str, str]:
+    return {PHONE: _("phone number"), ID_NUMBER: _("ID number"), ROOM: _("room number")}
+
+
+def screen_public_text(text: str) -> tuple[str, str]:
+    """(text with personal data masked, the reason to review it, or "" when clean)."""
+    masked = mask_personal_data(text)
+    if not masked.changed:
+        return text, ""
+    names = _kind_names()
+    reason = _("Personal data was masked: %(kinds)s. Check the title before publishing.") % {
+        "kinds": "、".join(names[k] for k in masked.found)
+    }
+    return masked.text, reason[:200]
+
+
+def screen_topic_titles(topic_ids) -> int:
+    """Mask personal data in these topics' titles and flag them for review. Idempotent."""
+    flagged = []
+    for topic in Topic.objects.filter(pk__in=list(topic_ids)):
+        title, reason = screen_public_text(topic.title)
+        if reason:
+            topic.title, topic.needs_review, topic.review_reason = title, True, reason
+            flagged.append(topic)
+    if flagged:
+        bulk_update_with_history(
+            flagged,
+            Topic,
+            ["title", "needs_review", "review_reason"],
+            default_change_reason="mask personal data",
+        )
+    return len(flagged)
+
+
+# --- Grouping -----------------------------------------------------------------
+def group_pending_needs(batch_size: int = 500) -> int:
+    """The sweeper: tokenise and group needs whose `grouped_at` is NULL. Idempotent."""
+    with transaction.atomic():
+        ids = claim_batch(Need.objects.filter(grouped_at__isnull=True), batch_size=batch_size)
+        needs = list(
+            Need.objects.filter(pk__in=ids).select_related("community").order_by("created_at", "pk")
+        )
+        _group(needs)
+    return len(needs)
+
+
+def _candidate_topics(need: Need, cache) -> list[Topic]:
+    key = (need.community_id, need.category_id)
+    if key not in cache:
+        since = need.created_at - datetime.timedelta(days=TOPIC_WINDOW_DAYS)
+        cache[key] = list(
+            Topic.objects.filter(
+                Q(area_id=need.community_id) | Q(area_id=need.community.parent_id),
+                category_id=need.category_id,
+                state=Topic.State.OPEN,
+                last_need_at__gte=since,
+            ).order_by("-need_count", "pk")[:200]
+        )
+    return cache[key]
+
+
+def _group(needs: list[Need]) -> None:
+    """Choose a topic for each need in memory, then write in a few statements.
+
+    New topics are bulk-inserted, needs bulk-updated, and the counters of every
+    touched topic recomputed from its needs in one UPDATE (so a retry or a
+    concurrent merge never leaves a counter off by one).
+    """
+    if not needs:
+        return
+    now = timezone.now()
+    cache: dict[tuple[int, int], list[Topic]] = {}
+    new_topics: list[Topic] = []
+    chosen: list[tuple[Need, Topic]] = []
+    for need in needs:
+        if not need.tokens:
+            need.tokens = " ".join(tokenize(f"{need.title} {need.text}"))
+        mine = set(need.tokens.split())
+        best, best_score = None, 0.0
+        for topic in _candidate_topics(need, cache):
+            if not hasattr(topic, "_token_set"):
+                topic._token_set = set(topic.tokens.split())
+            score = similarity(mine, topic._token_set)
+            if score > best_score:
+                best, best_score = topic, score
+        if best is None or best_score < SIMILARITY_THRESHOLD:
+            title, reason = screen_public_text(need.title[:120])
+            best = Topic(
+                area_id=need.community_id,
+                category_id=need.category_id,
+                title=title,
+                needs_review=bool(reason),
+                review_reason=reason,
+                tokens=need.tokens,
+                max_urgency=need.urgency,
+                last_need_at=need.created_at,
+                created_at=now,
+                changed_at=now,
+            )
+            best._token_set = mine
+            new_topics.append(best)
+            cache[(need.community_id, need.category_id)].append(best)
+        chosen.append((need, best))
+    Topic.objects.bulk_create(new_topics, batch_size=500)
+    for need, topic in chosen:
+        need.topic_id, need.grouped_at = topic.pk, now
+    Need.objects.bulk_update(
+        [n for n, _t in chosen], ["tokens", "topic", "grouped_at"], batch_size=500
+    )
+    _refresh_topics({t.pk for _n, t in chosen}, now=now)
+
+
+def _refresh_topics(topic_ids, *, now=None) -> None:
+    """Recount topics from their needs (one UPDATE with correlated subqueries)."""
+    if not topic_ids:
+        return
+    of_topic = Need.objects.filter(topic_id=OuterRef("pk")).order_by().values("topic_id")
+    Topic.objects.filter(pk__in=list(topic_ids)).update(
+        need_count=Coalesce(Subquery(of_topic.annotate(n=Count("pk")).values("n")), 0),
+        max_urgency=Coalesce(Subquery(of_topic.annotate(u=Max("urgency")).values("u")), 1),
+        last_need_at=Subquery(of_topic.annotate(m=Max("created_at")).values("m")),
+        changed_at=now or timezone.now(),
+    )
+
+
+def _refresh_topic(topic_id: int) -> None:
+    _refresh_topics({topic_id})
+
+
+@transaction.atomic
+def merge_topics(*, into_id: int, other_ids: list[int], by: User) -> Topic:
+    """Staff merge duplicates: the needs of `other_ids` move into `into_id`."""
+    topics = {
+        t.pk: t
+        for t in Topic.objects.select_for_update(of=("self",))
+        .select_related("area")
+        .filter(pk__in=[into_id, *other_ids])
+    }
+    target = topics.get(into_id)
+    others = [topics[i] for i in other_ids if i in topics and i != into_id]
+    if target is None or not others:
+        raise WorkflowError(
+            "nothing_to_merge", _("Choose a topic and at least one other to merge into it.")
+        )
+    for topic in [target, *others]:
+        require(by, "procurement.edit_topic", topic)
+        if topic.state == Topic.State.MERGED:
+            raise WorkflowError("topic_merged", _("This topic was merged into another one."))
+        if topic.category_id != target.category_id:
+            raise WorkflowError(
+                "category_mismatch", _("Only topics of the same category can be merged.")
+            )
+    areas = {t.area_id for t in [target, *others]}
+    if len(areas) > 1:
+        # Topics from several communities of one street become a street topic.
+        streets = {
+            t.area.parent_id if t.area.level == Area.Level.COMMUNITY else t.area_id
+            for t in [target, *others]
+        }
+        if len(streets) > 1:
+            raise WorkflowError("area_mismatch", _("Only topics of the same street can be merged."))
+        target.area_id = streets.pop()
+    ids = [t.pk for t in others]
+    Need.objects.filter(topic_id__in=ids).update(topic=target)
+    tokens = set(target.tokens.split())
+    for topic in others:
+        tokens |= set(topic.tokens.split())
+    take_step_in_bulk(
+        Topic.objects.filter(pk__in=ids),
+        Topic.FLOW["merge"],
+        by=by,
+        note=_("Merged into “%(title)s” (#%(pk)d).") % {"title": target.title, "pk": target.pk},
+        changes={"merged_into": target, "need_count": 0, "changed_at": timezone.now()},
+    )
+    target.tokens = " ".join(sorted(tokens))
+    target.save(update_fields=["area", "tokens"])
+    _refresh_topic(target.pk)
+    target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def split_topic(*, topic_id: int, need_ids: list[int], by: User, title: str = "") -> Topic:
+    """Staff move some needs out of a topic into a new one."""
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    require(by, "procurement.edit_topic", topic)
+    needs = list(Need.objects.filter(topic=topic, pk__in=need_ids))
+    if not needs or len(needs) == topic.need_count:
+        raise WorkflowError("bad_split", _("Choose some, but not all, of the topic's needs."))
+    tokens = set()
+    for n in needs:
+        tokens |= set(n.tokens.split())
+    safe_title, reason = screen_public_text((title or needs[0].title)[:120])
+    new = Topic.objects.create(
+        area=topic.area,
+        category=topic.category,
+        title=safe_title,
+        needs_review=bool(reason),
+        review_reason=reason,
+        tokens=" ".join(sorted(tokens)),
+    )
+    Need.objects.filter(pk__in=[n.pk for n in needs]).update(topic=new)
+    _refresh_topic(topic.pk)
+    _refresh_topic(new.pk)
+    new.refresh_from_db()
+    return new
+
+
+@transaction.atomic
+def rename_topic(*, topic_id: int, by: User, title: str) -> Topic:
+    """Staff retitle a topic; personal data is masked and keeps the topic flagged."""
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    require(by, "procurement.edit_topic", topic)
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the topic a title.")})
+    topic.title, topic.review_reason = screen_public_text(title.strip())
+    # A person wrote this title: it needs another look only if it still carried personal data.
+    topic.needs_review = bool(topic.review_reason)
+    topic.changed_at = timezone.now()
+    topic.full_clean(exclude=["merged_into"])
+    topic._history_user = by
+    topic.save(update_fields=["title", "needs_review", "review_reason", "changed_at"])
+    return topic
+
+
+@transaction.atomic
+def mark_topic_reviewed(*, topic_id: int, by: User) -> Topic:
+    """The publisher has read the masked title and lets it go public as it is."""
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    require(by, "procurement.edit_topic", topic)
+    topic.needs_review, topic.review_reason = False, ""
+    topic._history_user = by
+    topic.save(update_fields=["needs_review", "review_reason"])
+    return topic
+
+
+def mark_topic_matched(
+    *, topic_id: int, by: User, purchase_item_id: int | None = None, note: str = ""
+) -> None:
+    """The "matched" step of a topic (and its purchase item), with transition rows.
+
+    Called by `confirm_match` inside its transaction; a topic already matched to
+    another organization records one more "match" step.
+    """
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    topic.changed_at = timezone.now()
+    take_step(topic, Topic.FLOW["match"], by=by, note=note, update_fields=["changed_at"])
+    if purchase_item_id:
+        item = PurchaseItem.objects.select_for_update().get(pk=purchase_item_id)
+        take_step(item, PurchaseItem.FLOW["match"], by=by, note=note)
