@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
@@ -75,3 +76,18 @@ class CategoryRefSerializer(serializers.ModelSerializer):
         model = Category
         fields = ["id", "code", "name"]
         ref_name = "CategoryRef"
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that takes text only: 123 or [..] is refused, not turned into "123".
+
+    For inputs where a number means the client is confused (a description, a phone
+    number sent as 13800138000 loses nothing now but a leading 0 or "+86" later).
+    """
+
+    default_error_messages = {"not_text": _("Send text here (in quotes), not a number or list.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
