@@ -83,16 +83,24 @@ def georeport_exception_handler(exc, context):
     return response
 
 
-ErrorOut = inline_serializer(
-    "Open311Error",
-    {
-        "code": serializers.IntegerField(),
-        "description": serializers.CharField(),
-        "error": serializers.CharField(),
-        "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+# GeoReport errors are a list; written out as a raw schema because drf-spectacular
+# does not wrap error responses of a `many=True` serializer in an array.
+ErrorOut = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "integer", "description": "The HTTP status"},
+            "description": {"type": "string"},
+            "error": {"type": "string", "description": "The API's error code"},
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["code", "description", "error", "fields"],
     },
-    many=True,
-)
+}
 ServiceOut = inline_serializer(
     "Open311Service",
     {

@@ -6,7 +6,9 @@ from huitian.models import Area, Category, Notification, RoleAssignment, User
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Parent area id")
+    parent = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Parent area id"
+    )
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
@@ -16,9 +18,11 @@ class AreaSerializer(serializers.ModelSerializer):
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    area_name = serializers.CharField(
+        source="area.name", read_only=True, default=None, allow_null=True
+    )
     organization_name = serializers.CharField(
-        source="organization.name", read_only=True, default=None
+        source="organization.name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
