@@ -24,7 +24,8 @@ class ReadOnlyRolesWriteNothing(BasePermission):
     """Refuses every POST, PUT, PATCH and DELETE from a user whose roles are all read-only.
 
     A view that writes only the caller's own personal state (not a domain record) may
-    opt out for named actions with `read_only_roles_may = {"action_name", …}`.
+    opt out for named actions with `read_only_roles_may = {"action_name", …}`. The
+    kernel router keeps it on every viewset, whatever it declares (huitian/api/guard.py).
     """
 
     message = _(
@@ -39,46 +40,3 @@ class ReadOnlyRolesWriteNothing(BasePermission):
         if getattr(view, "action", None) in getattr(view, "read_only_roles_may", ()):
             return True
         return not holds_only_read_only_roles(request.user)
-
-
-class ReadOnlyGuard:
-    """Viewset mixin: the read-only guard on top of whatever permissions the view declares.
-
-    `permission_classes = [AllowAny]` or a `get_permissions()` override replaces DRF's
-    defaults, and with them the guard; the kernel's router puts every plugged-in
-    viewset behind this mixin (see `guarded`), so no override can drop it.
-    """
-
-    def get_permissions(self):
-        chosen = list(super().get_permissions())
-        if not any(isinstance(p, ReadOnlyRolesWriteNothing) for p in chosen):
-            chosen.append(ReadOnlyRolesWriteNothing())
-        return chosen
-
-
-# Record ids are whole numbers (BigAutoField everywhere): "abc" never reaches a view.
-# (A path converter, so the schema still says "integer"; the router uses path().)
-NUMERIC_ID = "int"
-
-
-def guarded(viewset: type) -> type:
-    """`viewset` behind `ReadOnlyGuard`, under the same name, module and docstring.
-
-    Its detail routes also take numeric ids only (unless it looks records up by another
-    field or declares its own pattern), so a non-numeric id is the API's plain 404 on
-    every custom action too, whether or not the action fetches through the scoping door.
-    """
-    if issubclass(viewset, ReadOnlyGuard):
-        return viewset
-    attrs = {
-        "__module__": viewset.__module__,
-        "__qualname__": viewset.__qualname__,
-        "__doc__": viewset.__doc__,
-    }
-    if (
-        getattr(viewset, "lookup_field", "pk") == "pk"
-        and not getattr(viewset, "lookup_value_regex", None)
-        and not getattr(viewset, "lookup_value_converter", None)
-    ):
-        attrs["lookup_value_converter"] = NUMERIC_ID
-    return type(viewset.__name__, (ReadOnlyGuard, viewset), attrs)

@@ -10,7 +10,7 @@ from rest_framework import permissions, routers
 from rest_framework.routers import DefaultRouter
 
 from huitian.api import views
-from huitian.api.permissions import guarded
+from huitian.api.guard import guarded
 from huitian.plugins import app_module
 
 DOMAIN_APPS = settings.DOMAIN_APPS
@@ -41,7 +41,7 @@ for app in DOMAIN_APPS:
         router.registry.extend(app_router.registry)
     extra_patterns += getattr(module, "urlpatterns", [])
 
-# Whatever permissions a viewset declares, read-only roles write nothing through it.
+# Whatever a viewset declares, the kernel's rules hold through it (see huitian/api/guard.py).
 router.registry[:] = [(prefix, guarded(viewset), name) for prefix, viewset, name in router.registry]
 
 urlpatterns = [
