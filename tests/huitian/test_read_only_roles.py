@@ -145,3 +145,31 @@ def test_open311_refuses_a_read_only_token_but_takes_anonymous_residents(cast, a
     assert refused.json()[0]["error"] == "read_only_role"
     assert not Need.objects.exists()
     assert api.post("/open311/v2/requests.json", data, format="json").status_code == 201
+
+
+def test_who_counts_as_read_only(cast):
+    from huitian.api.permissions import holds_only_read_only_roles
+
+    assert holds_only_read_only_roles(cast.auditor)
+    assert holds_only_read_only_roles(cast.evaluator)
+    assert not holds_only_read_only_roles(cast.district)
+    assert not holds_only_read_only_roles(cast.resident)
+    # No role at all: other rules (the services') decide, not this one.
+    assert not holds_only_read_only_roles(cast.nobody)
+    cast.auditor.is_superuser = True
+    assert not holds_only_read_only_roles(cast.auditor)
+
+
+def test_evaluator_who_is_also_an_organization_member_may_act_for_the_organization(cast):
+    """The offers viewset declares its own permissions; the kernel guard still applies,
+    and still lets a mixed-role user act in their writing capacity."""
+    from tests.procurement.factories import OrganizationFactory
+    from tests.procurement.test_offers_matching import offer_body
+
+    org = OrganizationFactory()
+    refused = api_as(cast.evaluator).post("/api/v1/offers/", offer_body(org), format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "read_only_role"
+    services.assign_role(user=cast.evaluator, role=Role.ORG_MEMBER, organization=org)
+    forget_grants(cast.evaluator)
+    taken = api_as(cast.evaluator).post("/api/v1/offers/", offer_body(org), format="json")
+    assert taken.status_code == 201, taken.json()

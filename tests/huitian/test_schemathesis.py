@@ -4,7 +4,7 @@ Every operation gets schema-valid and schema-violating cases (hypothesis, derand
 the same cases every run, so a failure reproduces) sent through the WSGI app with a
 staff token. Every answer must be below 500; the kernel's own doors (areas, me,
 notifications, tokens, Open311) must also match their documented response schemas.
-Bounded: a few examples per operation and a per-example deadline, about a minute in all.
+Bounded: a few examples per operation and a per-example deadline; about a minute in all.
 
 Run alone: `pytest -m schemathesis`; it is part of `make test`.
 """
@@ -32,7 +32,7 @@ from huitian.api.throttling import AnonBurstThrottle, LoginThrottle, WriteThrott
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
 
 EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 3}
-DEADLINE_MS = 3000
+DEADLINE_MS = 5000  # per example; generous for a loaded 2-core CI machine
 # Doors whose schemas the kernel owns: their answers must match the documented shape too.
 KERNEL_DOORS = (
     "/api/v1/areas/",
