@@ -252,8 +252,6 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- API --------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -307,6 +305,29 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+
+# --- API hardening: body and upload limits, parsers, read-only roles ----------
+# (issue 7 items 9, 10, 15; owned by the API kernel, huitian/api/. Keep in one block.)
+# Non-file form fields or a JSON body above this → 413 in the one error shape.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# Uploads above this spool to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# A whole multipart request (files included): six 5 MB photos and their form fit.
+API_MAX_UPLOAD_BODY_SIZE = env.int("API_MAX_UPLOAD_BODY_SIZE", default=32 * 1024 * 1024)
+# JSON arrays/objects nested deeper than this are refused before parsing.
+API_MAX_JSON_DEPTH = 32
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "huitian.api.parsers.BoundedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "huitian.api.parsers.LimitedMultiPartParser",
+]
+# Auditors and evaluators read; they write nothing through any API door.
+REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = [
+    *REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
+    "huitian.api.permissions.ReadOnlyRolesWriteNothing",
+]
 
 # --- Platform ---------------------------------------------------------------
 HUITIAN_DISTRICT_CODE = "110114"

@@ -5,48 +5,172 @@ Status: open while the need is being handled, closed once closed/rejected.
 Privacy: no contact is ever returned; the description and location only to
 callers who may see the need (its submitter, staff of its area, the assigned
 organization); a bare tracking code gives its status, as on the tracking page.
+
+Errors speak GeoReport: a list with one `{"code": <HTTP status>, "description"}`,
+to which we add the kernel's error code (`error`) and the offending `fields`, so
+Open311 clients and our own app both find the field. Every error, parse errors,
+size limits, throttling and read-only refusals included, comes in that shape.
+The door obeys the API kernel's rules: bounded JSON, size caps, the anonymous
+write throttle, and read-only roles write nothing.
 """
 
-from django.core.exceptions import ValidationError
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
-from rest_framework.decorators import api_view, permission_classes
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from huitian.access import visible
+from huitian.api.errors import exception_handler as kernel_exception_handler
+from huitian.api.permissions import ReadOnlyRolesWriteNothing
+from huitian.api.serializers import StrictCharField
+from huitian.api.throttling import AnonBurstThrottle, WriteThrottle
 from huitian.models import Area, Category
-from huitian.validators import validate_phone
+from huitian.validators import validate_clean_text, validate_phone
 from procurement.models import Need
+from procurement.models.needs import TEXT_LIMIT
 from procurement.services import needs as svc
 
 CLOSED = {"closed", "closed_unresolved", "rejected"}
+MAX_CODES = 50
+TRACKING_RE = re.compile(r"^[0-9A-Z]{1,12}$")
+COMMUNITY = "attribute[community]"
+# The need's field a service error names → the Open311 field the caller sent.
+FIELD_NAMES = {
+    "text": "description",
+    "title": "description",
+    "address": "address_string",
+    "lng": "long",
+    "contact_phone": "phone",
+    "contact_name": "last_name",
+    "community": COMMUNITY,
+    "category": "service_code",
+}
 
 
-def _error(status, description):
-    return Response([{"code": status, "description": str(description)}], status=status)
-
-
-@extend_schema(tags=["open311"], responses={200: OpenApiTypes.OBJECT})
-@api_view(["GET"])
-@permission_classes([permissions.AllowAny])
-def services(request):
-    rows = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
+def _error(status, description, fields=None, code="error"):
     return Response(
-        [
-            {
-                "service_code": c.code,
-                "service_name": c.name,
-                "description": c.name,
-                "metadata": True,
-                "type": "realtime",
-                "keywords": c.code,
-                "group": c.parent.name,
-            }
-            for c in rows
-        ]
+        [{"code": status, "description": str(description), "error": code, "fields": fields or {}}],
+        status=status,
     )
+
+
+def georeport_exception_handler(exc, context):
+    """The kernel's handler, its one error shape re-dressed as a GeoReport error list."""
+    response = kernel_exception_handler(exc, context)
+    if response is None:
+        return None
+    body = response.data
+    fields = body.get("fields") or {}
+    description = body.get("detail", "")
+    if fields:
+        name, messages = next(iter(fields.items()))
+        description = f"{name}: {messages[0]}"
+    response.data = [
+        {
+            "code": response.status_code,
+            "description": description,
+            "error": body.get("code", "error"),
+            "fields": fields,
+        }
+    ]
+    return response
+
+
+# GeoReport errors are a list; written out as a raw schema because drf-spectacular
+# does not wrap error responses of a `many=True` serializer in an array.
+ErrorOut = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "integer", "description": "The HTTP status"},
+            "description": {"type": "string"},
+            "error": {"type": "string", "description": "The API's error code"},
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["code", "description", "error", "fields"],
+    },
+}
+ServiceOut = inline_serializer(
+    "Open311Service",
+    {
+        "service_code": serializers.CharField(),
+        "service_name": serializers.CharField(),
+        "description": serializers.CharField(),
+        "metadata": serializers.BooleanField(),
+        "type": serializers.CharField(),
+        "keywords": serializers.CharField(),
+        "group": serializers.CharField(),
+    },
+    many=True,
+)
+RequestOut = inline_serializer(
+    "Open311Request",
+    {
+        "service_request_id": serializers.CharField(),
+        "status": serializers.CharField(help_text="open or closed"),
+        "status_notes": serializers.CharField(),
+        "service_name": serializers.CharField(),
+        "service_code": serializers.CharField(),
+        "agency_responsible": serializers.CharField(),
+        "requested_datetime": serializers.DateTimeField(),
+        "updated_datetime": serializers.DateTimeField(),
+        "expected_datetime": serializers.DateField(allow_null=True),
+        "description": serializers.CharField(required=False),
+        "address": serializers.CharField(required=False),
+        "lat": serializers.FloatField(required=False, allow_null=True),
+        "long": serializers.FloatField(required=False, allow_null=True),
+        "media_url": serializers.CharField(required=False, allow_null=True),
+    },
+    many=True,
+)
+CreatedOut = inline_serializer(
+    "Open311Created",
+    {"service_request_id": serializers.CharField(), "service_notice": serializers.CharField()},
+    many=True,
+)
+
+
+class Open311View(APIView):
+    """Anonymous callers are welcome; the kernel's limits and refusals still hold."""
+
+    permission_classes = [permissions.AllowAny, ReadOnlyRolesWriteNothing]
+    throttle_classes = [AnonBurstThrottle, WriteThrottle]
+
+    def get_exception_handler(self):
+        return georeport_exception_handler
+
+
+class ServicesView(Open311View):
+    @extend_schema(tags=["open311"], responses={200: ServiceOut})
+    def get(self, request):
+        rows = Category.objects.filter(is_active=True, parent__isnull=False).select_related(
+            "parent"
+        )
+        return Response(
+            [
+                {
+                    "service_code": c.code,
+                    "service_name": c.name,
+                    "description": c.name,
+                    "metadata": True,
+                    "type": "realtime",
+                    "keywords": c.code,
+                    "group": c.parent.name,
+                }
+                for c in rows
+            ]
+        )
 
 
 def _render(need: Need, full: bool) -> dict:
@@ -78,88 +202,156 @@ def _base():
     return Need.objects.select_related("category", "assigned_org")
 
 
-@extend_schema(tags=["open311"], request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
-@api_view(["GET", "POST"])
-@permission_classes([permissions.AllowAny])
-def requests_view(request):
-    if request.method == "POST":
-        return _create(request)
-    codes = [
-        c.strip().upper()
-        for c in request.query_params.get("service_request_id", "").split(",")
-        if c.strip()
-    ]
-    mine = visible(request.user, _base().all())
-    if codes:
-        seen = set(mine.filter(tracking_code__in=codes).values_list("pk", flat=True))
-        rows = _base().filter(tracking_code__in=codes[:50])
-        return Response([_render(n, n.pk in seen) for n in rows])
-    qs = mine.order_by("-created_at")
-    if request.query_params.get("service_code"):
-        qs = qs.filter(category__code=request.query_params["service_code"])
-    status = request.query_params.get("status")
-    if status == "open":
-        qs = qs.exclude(state__in=CLOSED)
-    elif status == "closed":
-        qs = qs.filter(state__in=CLOSED)
-    return Response([_render(n, True) for n in qs[:200]])
+class RequestsQuery(serializers.Serializer):
+    service_request_id = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    service_code = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    status = serializers.ChoiceField(choices=["open", "closed"], required=False, allow_blank=True)
 
 
-@extend_schema(tags=["open311"], responses={200: OpenApiTypes.OBJECT})
-@api_view(["GET"])
-@permission_classes([permissions.AllowAny])
-def request_detail(request, code):
-    need = _base().filter(tracking_code=code.upper()).first()
-    if need is None:
-        return _error(404, _("No such service request."))
-    full = visible(request.user, Need.objects.filter(pk=need.pk)).exists()
-    return Response([_render(need, full)])
+class RequestIn(serializers.Serializer):
+    """A new service request, bounded as the need it becomes (GeoReport field names)."""
 
-
-def _create(request):
-    d = request.data
-    get = (lambda k: d.get(k, "")) if hasattr(d, "get") else (lambda k: "")
-    category = Category.objects.filter(code=get("service_code"), is_active=True).first()
-    if category is None:
-        return _error(400, _("service_code: unknown service."))
-    community_code = get("attribute[community]") or get("community")
-    community = Area.objects.filter(
-        code=community_code, level=Area.Level.COMMUNITY, is_active=True
-    ).first()
-    if community is None:
-        return _error(400, _("attribute[community]: give the community's division code."))
-    description = (get("description") or "").strip()
-    if not description:
-        return _error(400, _("description: this field is required."))
-    phone = get("phone") or ""
-    if phone:
-        try:
-            validate_phone(phone)
-        except ValidationError as exc:
-            return _error(400, f"phone: {exc.messages[0]}")
-    try:
-        need = svc.submit_need(
-            channel=Need.Channel.API,
-            community=community,
-            category=category,
-            title=description[:40],
-            text=description,
-            address=get("address_string") or "",
-            lat=get("lat") or None,
-            lng=get("long") or None,
-            contact_name=f"{get('last_name')}{get('first_name')}".strip(),
-            contact_phone=phone,
-            submitter=request.user if request.user.is_authenticated else None,
-        )
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        return _error(400, f"{field}: {messages[0]}")
-    return Response(
-        [
-            {
-                "service_request_id": need.tracking_code,
-                "service_notice": _("Keep this code to follow your request."),
-            }
-        ],
-        status=201,
+    service_code = StrictCharField(max_length=64)
+    description = StrictCharField(max_length=TEXT_LIMIT, validators=[validate_clean_text])
+    phone = StrictCharField(
+        max_length=20, required=False, allow_blank=True, validators=[validate_phone]
     )
+    address_string = StrictCharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_clean_text]
+    )
+    first_name = StrictCharField(
+        max_length=30, required=False, allow_blank=True, validators=[validate_clean_text]
+    )
+    last_name = StrictCharField(
+        max_length=30, required=False, allow_blank=True, validators=[validate_clean_text]
+    )
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    long = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[COMMUNITY] = StrictCharField(
+            max_length=12,
+            error_messages={"required": gettext_lazy("Give the community's division code.")},
+        )
+
+    @staticmethod
+    def from_request(data) -> dict:
+        """The fields we read, from a form or a JSON object (`attribute` may be nested)."""
+        if not hasattr(data, "get") or not hasattr(data, "keys"):
+            raise ValidationError(
+                {"non_field_errors": [_("Send the request as a form or a JSON object.")]}
+            )
+        wanted = [name for name in RequestIn._declared_fields if name in data]
+        out = {name: data.get(name) for name in wanted}
+        for coordinate in ("lat", "long"):
+            if out.get(coordinate) == "":
+                out[coordinate] = None
+        attribute = data.get("attribute")
+        if COMMUNITY in data:
+            out[COMMUNITY] = data.get(COMMUNITY)
+        elif "community" in data:
+            out[COMMUNITY] = data.get("community")
+        elif isinstance(attribute, dict) and "community" in attribute:
+            out[COMMUNITY] = attribute["community"]
+        return out
+
+
+def _coordinate(value) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 6)))
+
+
+class RequestsView(Open311View):
+    @extend_schema(
+        tags=["open311"],
+        parameters=[RequestsQuery],
+        responses={200: RequestOut, 400: ErrorOut},
+    )
+    def get(self, request):
+        query = RequestsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        codes = [
+            code
+            for code in (c.strip().upper() for c in q.get("service_request_id", "").split(","))
+            if TRACKING_RE.match(code)
+        ][:MAX_CODES]
+        mine = visible(request.user, _base().all())
+        if codes:
+            seen = set(mine.filter(tracking_code__in=codes).values_list("pk", flat=True))
+            rows = _base().filter(tracking_code__in=codes)
+            return Response([_render(n, n.pk in seen) for n in rows])
+        if q.get("service_request_id"):
+            return Response([])
+        qs = mine.order_by("-created_at")
+        if q.get("service_code"):
+            qs = qs.filter(category__code=q["service_code"])
+        if q.get("status") == "open":
+            qs = qs.exclude(state__in=CLOSED)
+        elif q.get("status") == "closed":
+            qs = qs.filter(state__in=CLOSED)
+        return Response([_render(n, True) for n in qs[:200]])
+
+    @extend_schema(
+        tags=["open311"],
+        request=RequestIn,
+        responses={201: CreatedOut, 400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+    )
+    def post(self, request):
+        payload = RequestIn(data=RequestIn.from_request(request.data))
+        payload.is_valid(raise_exception=True)
+        v = payload.validated_data
+        category = Category.objects.filter(code=v["service_code"], is_active=True).first()
+        if category is None:
+            raise ValidationError({"service_code": [_("Unknown service.")]})
+        community = Area.objects.filter(
+            code=v[COMMUNITY], level=Area.Level.COMMUNITY, is_active=True
+        ).first()
+        if community is None:
+            raise ValidationError({COMMUNITY: [_("Give the community's division code.")]})
+        description = v["description"]
+        try:
+            need = svc.submit_need(
+                channel=Need.Channel.API,
+                community=community,
+                category=category,
+                title=description[:40],
+                text=description,
+                address=v.get("address_string", ""),
+                lat=_coordinate(v.get("lat")),
+                lng=_coordinate(v.get("long")),
+                contact_name=f"{v.get('last_name', '')}{v.get('first_name', '')}".strip(),
+                contact_phone=v.get("phone", ""),
+                submitter=request.user if request.user.is_authenticated else None,
+            )
+        except DjangoValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            raise ValidationError(
+                {FIELD_NAMES.get(k, k or "non_field_errors"): m for k, m in errors.items()}
+            ) from exc
+        return Response(
+            [
+                {
+                    "service_request_id": need.tracking_code,
+                    "service_notice": _("Keep this code to follow your request."),
+                }
+            ],
+            status=201,
+        )
+
+
+class RequestDetailView(Open311View):
+    @extend_schema(tags=["open311"], responses={200: RequestOut, 404: ErrorOut})
+    def get(self, request, code):
+        code = code.upper()
+        need = _base().filter(tracking_code=code).first() if TRACKING_RE.match(code) else None
+        if need is None:
+            return _error(404, _("No such service request."), code="not_found")
+        full = visible(request.user, Need.objects.filter(pk=need.pk)).exists()
+        return Response([_render(need, full)])
+
+
+# The names procurement/urls.py routes to.
+services = ServicesView.as_view()
+requests_view = RequestsView.as_view()
+request_detail = RequestDetailView.as_view()

@@ -1,7 +1,9 @@
 """One error shape for the whole API: {"code", "detail", "fields"}."""
 
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -12,6 +14,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from huitian.access import Forbidden
+from huitian.api.parsers import RequestTooLarge
 from huitian.workflow import WorkflowError
 
 
@@ -49,6 +52,19 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, RequestDataTooBig):  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = RequestTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(
+            _(
+                "The request has too many fields or files "
+                "(at most %(fields)d fields, %(files)d files)."
+            )
+            % {
+                "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                "files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            }
+        )
     if isinstance(exc, Forbidden):
         exc = exceptions.PermissionDenied(exc.detail, code=exc.code)
     elif isinstance(exc, Http404):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt
@@ -7,7 +8,9 @@ from huitian.tokens import PasswordBoundRefreshToken, user_of
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Parent area id")
+    parent = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Parent area id"
+    )
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
@@ -17,9 +20,11 @@ class AreaSerializer(serializers.ModelSerializer):
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    area_name = serializers.CharField(
+        source="area.name", read_only=True, default=None, allow_null=True
+    )
     organization_name = serializers.CharField(
-        source="organization.name", read_only=True, default=None
+        source="organization.name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -99,3 +104,18 @@ class CategoryRefSerializer(serializers.ModelSerializer):
         model = Category
         fields = ["id", "code", "name"]
         ref_name = "CategoryRef"
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that takes text only: 123 or [..] is refused, not turned into "123".
+
+    For inputs where a number means the client is confused (a description, a phone
+    number sent as 13800138000 loses nothing now but a leading 0 or "+86" later).
+    """
+
+    default_error_messages = {"not_text": _("Send text here (in quotes), not a number or list.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)

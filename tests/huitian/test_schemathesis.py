@@ -1,0 +1,102 @@
+"""Schemathesis over the whole OpenAPI schema, as a district administrator (issue 7, item 9).
+
+Every operation gets schema-valid and schema-violating cases (hypothesis, derandomized:
+the same cases every run, so a failure reproduces) sent through the WSGI app with a
+staff token. Every answer must be below 500; the kernel's own doors (areas, me,
+notifications, tokens, Open311) must also match their documented response schemas.
+Bounded: a few examples per operation and a per-example deadline; about a minute in all.
+
+Run alone: `pytest -m schemathesis`; it is part of `make test`.
+"""
+
+import contextlib
+import json
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
+from rest_framework_simplejwt.tokens import RefreshToken
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from huitian.api.throttling import AnonBurstThrottle, LoginThrottle, WriteThrottle
+
+pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
+
+EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 3}
+DEADLINE_MS = 5000  # per example; generous for a loaded 2-core CI machine
+# Doors whose schemas the kernel owns: their answers must match the documented shape too.
+KERNEL_DOORS = (
+    "/api/v1/areas/",
+    "/api/v1/me/",
+    "/api/v1/notifications/",
+    "/api/v1/auth/",
+    "/open311/",
+)
+
+
+@pytest.fixture
+def wsgi_in_test_transaction(monkeypatch):
+    """Requests through the WSGI app share the test's connection (as Django's test client
+    arranges): the handler must not close it at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    # The fuzzer sends hundreds of requests a minute; throttles have their own tests.
+    for throttle in (AnonBurstThrottle, WriteThrottle, LoginThrottle):
+        monkeypatch.setattr(throttle, "rate", "100000/min", raising=False)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def load_schema(app):
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    raw = json.loads(OpenApiJsonRenderer().render(generated, renderer_context={}))
+    schema = schemathesis.openapi.from_dict(raw)
+    schema.app = app
+    return schema
+
+
+def exercise(operation, mode, headers, checks, failures) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @hypothesis_settings(
+        max_examples=EXAMPLES[mode],
+        deadline=DEADLINE_MS,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, checks=checks, headers=headers)
+        except BaseExceptionGroup as group:  # schemathesis' FailureGroup
+            failures.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {group}")
+
+    # Unsatisfiable: no schema-violating variant exists (an operation without inputs).
+    with contextlib.suppress(Unsatisfiable):
+        run()
+
+
+def test_no_operation_answers_5xx(cast, wsgi_in_test_transaction):
+    schema = load_schema(wsgi_in_test_transaction)
+    headers = {"Authorization": f"Bearer {RefreshToken.for_user(cast.district).access_token}"}
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in operations:
+        checks = [not_a_server_error]
+        if operation.path.startswith(KERNEL_DOORS):
+            checks += [response_schema_conformance, content_type_conformance]
+        for mode in EXAMPLES:
+            exercise(operation, mode, headers, checks, failures)
+    assert len(operations) > 80
+    assert failures == [], "\n\n".join(failures[:10])
