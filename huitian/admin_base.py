@@ -25,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from huitian.access import can_change, grants, is_staff_user, sees_contacts, visible, writable
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from huitian.models import Transition
-from huitian.workflow import Workflow, WorkflowError
+from huitian.workflow import WorkflowError
 
 READING_METHODS = ("GET", "HEAD")
 # Fields that hold a person's contact details: masked for whoever may not read them
@@ -312,37 +312,6 @@ class ScopedAdmin(
         return result
 
 
-def _workflows(model) -> list[Workflow]:
-    return [w for w in vars(model).values() if isinstance(w, Workflow)] if model else []
-
-
-def step_label(model, step: str) -> str:
-    """A recorded step's name as staff read it: the Workflow's label (“Reject”)."""
-    for flow in _workflows(model):
-        try:
-            found = flow[step]
-        except KeyError:
-            continue
-        return str(found.label or found.name)
-    return str(_("Created")) if step == "create" else step
-
-
-def state_label(model, step: str, value: str) -> str:
-    """A recorded state as staff read it, from the field the step's workflow moves."""
-    if not value:
-        return "—"
-    flows = _workflows(model)
-    fields = [f.field for f in flows if step in f._by_name] or [f.field for f in flows]
-    for name in fields or ["state", "status"]:
-        try:
-            choices = dict(model._meta.get_field(name).flatchoices)
-        except (FieldDoesNotExist, AttributeError):
-            continue
-        if value in choices:
-            return str(choices[value])
-    return value
-
-
 class TransitionInline(GenericTabularInline):
     """The recorded workflow steps of a record, read-only."""
 
@@ -369,15 +338,15 @@ class TransitionInline(GenericTabularInline):
 
     @admin.display(description=_("step"))
     def step_name(self, row):
-        return step_label(row.content_type.model_class(), row.step)
+        return row.step_label()
 
     @admin.display(description=_("from"))
     def from_label(self, row):
-        return state_label(row.content_type.model_class(), row.step, row.from_state)
+        return row.state_label(row.from_state)
 
     @admin.display(description=_("to"))
     def to_label(self, row):
-        return state_label(row.content_type.model_class(), row.step, row.to_state)
+        return row.state_label(row.to_state)
 
 
 class ReferenceDataAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Func, Value
@@ -318,7 +318,8 @@ class Transition(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return f"{self.from_state} → {self.to_state} ({self.step})"
+        before, after = self.state_label(self.from_state), self.state_label(self.to_state)
+        return f"{before} → {after} ({self.step_label()})"
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -327,6 +328,36 @@ class Transition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Workflow transitions are append-only.")
+
+    def _workflows(self) -> list:
+        from huitian.workflow import Workflow  # the workflow module imports this one
+
+        model = self.content_type.model_class() if self.content_type_id else None
+        return [w for w in vars(model).values() if isinstance(w, Workflow)] if model else []
+
+    def step_label(self) -> str:
+        """The step as staff read it: its Workflow label (“Reject”), not the code."""
+        for flow in self._workflows():
+            found = flow._by_name.get(self.step)
+            if found is not None:
+                return str(found.label or found.name)
+        return str(_("Created")) if self.step == "create" else self.step
+
+    def state_label(self, value: str) -> str:
+        """A recorded state as staff read it, from the field this step's workflow moves."""
+        if not value:
+            return "—"
+        flows = self._workflows()
+        fields = [f.field for f in flows if self.step in f._by_name] or [f.field for f in flows]
+        model = self.content_type.model_class() if self.content_type_id else None
+        for name in dict.fromkeys(fields or ["state", "status"]) if model else ():
+            try:
+                choices = dict(model._meta.get_field(name).flatchoices)
+            except FieldDoesNotExist:
+                continue
+            if value in choices:
+                return str(choices[value])
+        return value
 
 
 class Notification(models.Model):
