@@ -349,7 +349,7 @@ class TransitionInline(GenericTabularInline):
         return row.state_label(row.to_state)
 
 
-class ReferenceDataAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class ReferenceDataAdmin(ReadOnlyHistoryMixin, DeclaredLookupsMixin, SimpleHistoryAdmin):
     """Reference tables every staff member reads and only `manage_permission` holders change."""
 
     manage_permission = "huitian.manage_areas"

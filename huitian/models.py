@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import F, Func, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.scope import SUPERUSERS_ONLY, Scope
@@ -229,7 +230,7 @@ class CalendarYear(models.Model):
         PACKAGE = "package", _("chinesecalendar package")
         STAFF = "staff", _("Entered by staff")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("calendar", "year"), unique=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     notice = models.CharField(
         _("State Council notice"), max_length=200, blank=True, validators=[validate_clean_text]
@@ -256,7 +257,10 @@ class CalendarDay(models.Model):
         ADJUSTED_WORKDAY = "workday", _("Adjusted working day")
 
     year = models.ForeignKey(
-        CalendarYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="days"
+        CalendarYear,
+        verbose_name=pgettext_lazy("calendar", "year"),
+        on_delete=models.CASCADE,
+        related_name="days",
     )
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -365,7 +369,7 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
+        verbose_name=pgettext_lazy("notification", "recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
     )
@@ -443,7 +447,7 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=60, validators=[validate_clean_text])
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("service category", "group"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
