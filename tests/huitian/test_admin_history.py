@@ -108,13 +108,15 @@ def test_a_community_clerk_lists_only_people_of_their_community(cast, client_as)
 
 
 def test_history_shows_who_made_the_change(cast, client_as):
+    cast.district.last_name, cast.district.first_name = "龚", "建国"
+    cast.district.save()
     area = cast.area("110114011002")
     client_as(cast.district).post(
         f"/admin/huitian/area/{area.pk}/change/", {"name": "改名后的社区", "is_active": "on"}
     )
-    page = client_as(cast.district).get(f"/admin/huitian/area/{area.pk}/history/")
+    page = client_as(cast.street_a).get(f"/admin/huitian/area/{area.pk}/history/")
     assert page.status_code == 200
-    assert "district" in page.content.decode()
+    assert "龚建国 (district)" in page.content.decode()
 
 
 # --- notifications (item 16) -------------------------------------------------------
