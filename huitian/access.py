@@ -4,6 +4,11 @@
 model's declared `scope`. The admin, the API, portal views, exports and search
 all call it. `writable()` is the same with read-only roles left out.
 `get_visible_or_404` answers 404 for "missing" and "not yours" alike.
+
+The third-party evaluator is an outside party, not area staff: its area grant
+opens no area's records. It reads what it is assigned to evaluate (the
+model's `Scope(evaluated=…)`, see `evaluated_filter`), public rows, and
+aggregate figures (`countable()`), and never sees contacts (`sees_contacts`).
 """
 
 from dataclasses import dataclass
@@ -38,6 +43,11 @@ class Grant:
     def can_write(self) -> bool:
         return self.role not in READ_ONLY_ROLES
 
+    @property
+    def reads_area(self) -> bool:
+        """Staff who read the records of their area (the evaluator does not: it is outside)."""
+        return self.is_staff and self.role != Role.EVALUATOR
+
 
 def grants(user) -> tuple[Grant, ...]:
     """The user's active role assignments, read once per user object (one query)."""
@@ -66,12 +76,17 @@ def is_staff_user(user) -> bool:
     return getattr(user, "is_superuser", False) or any(g.is_staff for g in grants(user))
 
 
-def staff_areas(user, *, for_write: bool = False, roles=None) -> list[tuple[int, str]]:
-    """(area id, path) of the areas the user works in as staff, outermost only."""
+def staff_areas(
+    user, *, for_write: bool = False, roles=None, for_figures: bool = False
+) -> list[tuple[int, str]]:
+    """(area id, path) of the areas the user works in as staff, outermost only.
+
+    The evaluator's area counts only `for_figures` (aggregates), never for records.
+    """
     chosen = [
         g
         for g in grants(user)
-        if g.is_staff
+        if (g.reads_area or (for_figures and g.is_staff))
         and g.area_path
         and (not for_write or g.can_write)
         and (roles is None or g.role in roles)
@@ -103,9 +118,16 @@ def scope_of(model: type[Model]) -> Scope:
     return getattr(model, "scope", SUPERUSERS_ONLY)
 
 
-def area_filter(user, area_lookup: str, *, for_write: bool = False, roles=None) -> Q:
+def area_filter(
+    user, area_lookup: str, *, for_write: bool = False, roles=None, for_figures: bool = False
+) -> Q:
     """Q matching rows whose `area_lookup` lies inside one of the user's staff areas."""
-    paths = [path for _area_id, path in staff_areas(user, for_write=for_write, roles=roles)]
+    paths = [
+        path
+        for _area_id, path in staff_areas(
+            user, for_write=for_write, roles=roles, for_figures=for_figures
+        )
+    ]
     if not paths:
         return Q(pk__in=[])
     # `area_id IN (1, 2, …)` with literal ids, neither a join nor a subquery: PostgreSQL
@@ -139,7 +161,19 @@ def forget_area_tree() -> None:
         cache.set(AREA_TREE_VERSION_KEY, 1, None)
 
 
-def _filter(user, qs: QuerySet, *, for_write: bool) -> QuerySet:
+def evaluated_filter(user, scope: Scope) -> Q:
+    """THE extension point for third-party evaluation: rows the evaluator is assigned to.
+
+    A model that evaluators assess declares `Scope(evaluated="…")`, the lookup from
+    the row to the evaluating User (e.g. a purchase project's `evaluator`). Nothing
+    is assignable yet, so today an evaluator reads no area-scoped records at all.
+    """
+    if not scope.evaluated or not has_role(user, Role.EVALUATOR):
+        return Q(pk__in=[])
+    return Q(**{scope.evaluated: user.pk})
+
+
+def _filter(user, qs: QuerySet, *, for_write: bool, for_figures: bool = False) -> QuerySet:
     scope = scope_of(qs.model)
     if not getattr(user, "is_authenticated", False):
         return qs if (scope.public and not for_write) else qs.none()
@@ -147,7 +181,9 @@ def _filter(user, qs: QuerySet, *, for_write: bool) -> QuerySet:
         return qs
     q = Q(pk__in=[])
     if scope.area:
-        q |= area_filter(user, scope.area, for_write=for_write)
+        q |= area_filter(user, scope.area, for_write=for_write, for_figures=for_figures)
+    if not for_write:
+        q |= evaluated_filter(user, scope)
     if scope.organization:
         org_ids = organization_ids(user)
         if org_ids:
@@ -168,6 +204,23 @@ def writable(user, qs: QuerySet) -> QuerySet:
     return _filter(user, qs, for_write=True)
 
 
+def countable(user, qs: QuerySet) -> QuerySet:
+    """What `user` may count in aggregate figures (dashboards, coverage tables).
+
+    The same as `visible`, except that the evaluator counts the rows of the area it
+    is assigned to. Never list or render these rows: only sums and counts leave.
+    """
+    return _filter(user, qs, for_write=False, for_figures=True)
+
+
+def sees_contacts(user) -> bool:
+    """Whether the user may read contacts (names, phones, addresses, e-mails) in full
+    on the records it can see. The evaluator never does; contacts reach it masked."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(g.reads_area for g in grants(user))
+
+
 def get_visible_or_404(user, qs: QuerySet, pk) -> Model:
     """The row, or 404 for missing, not yours, and ids that are not ids ("abc") alike."""
     try:
@@ -178,10 +231,6 @@ def get_visible_or_404(user, qs: QuerySet, pk) -> Model:
         return get_object_or_404(visible(user, qs), pk=pk)
     except (ValueError, TypeError, OverflowError) as exc:  # ids past the column's range
         raise Http404 from exc
-
-
-def can_see(user, obj: Model) -> bool:
-    return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
 def can_change(user, obj: Model) -> bool:

@@ -4,8 +4,13 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from huitian.access import has_role, is_staff_user
-from huitian.admin_base import ReferenceDataAdmin, ScopedAdmin
+from huitian.access import has_role, is_staff_user, sees_contacts
+from huitian.admin_base import (
+    DeclaredLookupsMixin,
+    ReadOnlyHistoryMixin,
+    ReferenceDataAdmin,
+    ScopedAdmin,
+)
 from huitian.models import (
     Area,
     CalendarDay,
@@ -38,6 +43,20 @@ class AreaAdmin(ScopedAdmin):
         return request.user.has_perm("huitian.manage_areas")
 
 
+def may_manage_account(user, account=None) -> bool:
+    """District administrators manage accounts; only superusers touch a superuser."""
+    if user.is_superuser:
+        return True
+    if account is not None and account.is_superuser:
+        return False
+    return has_role(user, Role.DISTRICT_ADMIN)
+
+
+def may_list_users(user) -> bool:
+    """Area staff look users up; the evaluator (an outside party) gets no user list."""
+    return is_staff_user(user) and sees_contacts(user)
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     fk_name = "user"
@@ -46,21 +65,24 @@ class RoleAssignmentInline(admin.TabularInline):
     autocomplete_fields = ["area", "organization"]
 
     def has_view_permission(self, request, obj=None):
-        return is_staff_user(request.user)
+        return may_list_users(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN)
+        return may_manage_account(request.user, obj)
 
     has_change_permission = has_add_permission
     has_delete_permission = has_add_permission
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    """Accounts. District admins manage everyone; other staff see the users of their area."""
+class UserAdmin(ReadOnlyHistoryMixin, DeclaredLookupsMixin, DjangoUserAdmin, SimpleHistoryAdmin):
+    """Accounts. District admins manage everyone but superusers; other staff see the
+    users of their area; every page (history, password) goes through `users_visible_to`."""
 
     inlines = [RoleAssignmentInline]
     list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active"]
+    # Lookups on phone or e-mail would recover them for whoever sees them masked.
+    masked_fields = ("phone", "email")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Contact"), {"fields": ["phone"]}),
@@ -70,16 +92,20 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         return users_visible_to(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return is_staff_user(request.user)
+        return may_list_users(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_staff_user(request.user)
+        if not may_list_users(request.user):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_add_permission(self, request):
-        return request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN)
+        return may_manage_account(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser or has_role(request.user, Role.DISTRICT_ADMIN)
+        if obj is not None and not self.has_view_permission(request, obj):
+            return False
+        return may_manage_account(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -136,10 +162,19 @@ class CalendarYearAdmin(ReferenceDataAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ScopedAdmin):
+    """Sent messages, read-only: nobody edits one (the recipient marks it read elsewhere)."""
+
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_select_related = ["recipient"]
+    list_filter = ["kind"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Func, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.scope import SUPERUSERS_ONLY, Scope
@@ -229,7 +230,7 @@ class CalendarYear(models.Model):
         PACKAGE = "package", _("chinesecalendar package")
         STAFF = "staff", _("Entered by staff")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("calendar", "year"), unique=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     notice = models.CharField(
         _("State Council notice"), max_length=200, blank=True, validators=[validate_clean_text]
@@ -256,7 +257,10 @@ class CalendarDay(models.Model):
         ADJUSTED_WORKDAY = "workday", _("Adjusted working day")
 
     year = models.ForeignKey(
-        CalendarYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="days"
+        CalendarYear,
+        verbose_name=pgettext_lazy("calendar", "year"),
+        on_delete=models.CASCADE,
+        related_name="days",
     )
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -318,7 +322,8 @@ class Transition(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return f"{self.from_state} → {self.to_state} ({self.step})"
+        before, after = self.state_label(self.from_state), self.state_label(self.to_state)
+        return f"{before} → {after} ({self.step_label()})"
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -328,13 +333,43 @@ class Transition(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("Workflow transitions are append-only.")
 
+    def _workflows(self) -> list:
+        from huitian.workflow import Workflow  # the workflow module imports this one
+
+        model = self.content_type.model_class() if self.content_type_id else None
+        return [w for w in vars(model).values() if isinstance(w, Workflow)] if model else []
+
+    def step_label(self) -> str:
+        """The step as staff read it: its Workflow label (“Reject”), not the code."""
+        for flow in self._workflows():
+            found = flow._by_name.get(self.step)
+            if found is not None:
+                return str(found.label or found.name)
+        return str(_("Created")) if self.step == "create" else self.step
+
+    def state_label(self, value: str) -> str:
+        """A recorded state as staff read it, from the field this step's workflow moves."""
+        if not value:
+            return "—"
+        flows = self._workflows()
+        fields = [f.field for f in flows if self.step in f._by_name] or [f.field for f in flows]
+        model = self.content_type.model_class() if self.content_type_id else None
+        for name in dict.fromkeys(fields or ["state", "status"]) if model else ():
+            try:
+                choices = dict(model._meta.get_field(name).flatchoices)
+            except FieldDoesNotExist:
+                continue
+            if value in choices:
+                return str(choices[value])
+        return value
+
 
 class Notification(models.Model):
     """An in-app message to one user (K6); e-mail/SMS hooks read the same rows."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
+        verbose_name=pgettext_lazy("notification", "recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
     )
@@ -412,7 +447,7 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=60, validators=[validate_clean_text])
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("service category", "group"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -20,20 +20,11 @@ class Scope:
     owner: str | None = None
     # Everyone, signed in or not, may read every row (areas, published lists).
     public: bool = False
+    # Lookup to the evaluating User, for rows a third-party evaluator is assigned to
+    # (`huitian.access.evaluated_filter`). No model is assignable yet.
+    evaluated: str | None = None
     # Set when a lookup crosses a many-valued relation, so rows are not repeated.
     distinct: bool = False
-
-    def describe(self) -> str:
-        parts = []
-        if self.public:
-            parts.append("public")
-        if self.area:
-            parts.append(f"area via {self.area}")
-        if self.organization:
-            parts.append(f"organization via {self.organization}")
-        if self.owner:
-            parts.append(f"owner via {self.owner}")
-        return ", ".join(parts) or "superusers only"
 
 
 SUPERUSERS_ONLY = Scope()

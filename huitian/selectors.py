@@ -21,19 +21,20 @@ def area_tree():
     )
 
 
-def district() -> Area | None:
-    return Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first()
-
-
 def users_visible_to(user, qs: QuerySet) -> QuerySet:
-    """Accounts a staff member may look up: district-wide roles see everyone; other staff
-    see themselves and the users holding a role inside their areas."""
+    """Accounts a staff member may look up: district-wide roles see everyone; other area
+    staff see themselves and the users holding an active role inside their areas (a
+    community clerk never sees another community's residents). The evaluator, an
+    outside party, sees only itself."""
     if user.is_superuser or has_role(user, Role.DISTRICT_ADMIN, Role.AUDITOR):
         return qs
-    q = Q(pk=user.pk)
+    inside = Q()
     for _area_id, path in staff_areas(user):
-        q |= Q(role_assignments__area__path__startswith=path)
-    return qs.filter(q).distinct()
+        inside |= Q(area__path__startswith=path)
+    if not inside:
+        return qs.filter(pk=user.pk)
+    holders = RoleAssignment.objects.filter(inside, is_active=True).values("user_id")
+    return qs.filter(Q(pk=user.pk) | Q(pk__in=holders))
 
 
 def organization_members(organization) -> list[User]:

@@ -13,13 +13,11 @@ from django.utils import timezone
 
 from huitian.access import forget_grants
 from huitian.models import (
-    ROLE_AREA_LEVEL,
     STAFF_ROLES,
     Area,
     CalendarDay,
     CalendarYear,
     Notification,
-    Role,
     RoleAssignment,
     User,
 )
@@ -75,10 +73,6 @@ def assign_role(
         user.save(update_fields=["is_staff"])
     forget_grants(user)
     return assignment
-
-
-def role_area_level(role: str):
-    return ROLE_AREA_LEVEL.get(Role(role))
 
 
 def seed_calendar_from_package() -> list[int]:

@@ -226,6 +226,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# History is for reading: no "revert" form in the admin (it saved whole rows, state included).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -33,7 +33,7 @@ def orgs(cast):
 MATRIX = [
     ("district", {"a1", "a2", "b1"}, {"a1", "a2", "b1"}),
     ("auditor", {"a1", "a2", "b1"}, set()),
-    ("evaluator", {"a1", "a2"}, set()),  # assigned to street A, read-only
+    ("evaluator", set(), set()),  # an outside party: its street A grant opens no records
     ("street_a", {"a1", "a2"}, {"a1", "a2"}),
     ("street_b", {"b1"}, {"b1"}),
     ("federation_a", {"a1", "a2"}, {"a1", "a2"}),

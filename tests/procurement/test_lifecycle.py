@@ -54,7 +54,7 @@ def test_illegal_step_is_409_with_code(cast):
 def test_wrong_role_is_403_and_sibling_area_is_404(cast):
     need = NeedFactory(submitter=cast.resident)
     assert step(cast.auditor, need, "accept").status_code == 403
-    assert step(cast.evaluator, need, "accept").status_code == 403
+    assert step(cast.evaluator, need, "accept").status_code == 404  # not assigned to it
     assert step(cast.resident, need, "accept").status_code == 403
     assert step(cast.federation_a, need, "accept").status_code == 403
     assert step(cast.community_b1, need, "accept").status_code == 404

@@ -124,7 +124,7 @@ MATRIX = {
     "federation_a": (403, 403),
     "community_a1": (403, 403),
     "auditor": (403, 403),
-    "evaluator": (403, 403),
+    "evaluator": (404, 404),  # an outside party: not assigned, so not visible
     "street_b": (404, 404),
     "community_b1": (404, 404),
     "resident_other": (404, 404),

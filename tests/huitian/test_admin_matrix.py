@@ -1,0 +1,193 @@
+"""Every admin door for every role (issue 7): one table-driven pass over `admin.site._registry`.
+
+One record per model where a factory (or a one-line service call) exists, all placed
+in community A1 of street A. For each role, every URL kind of every registered model:
+changelist, change, add, delete, history, history form, password, autocomplete.
+Asserted for each:
+- residents, organization members and anonymous callers never get the admin;
+- nobody gets a 5xx;
+- no history URL ever accepts a POST (no revert, for anybody);
+- read-only roles never write: no POST succeeds and every record is unchanged after;
+- out-of-area users (street B, and the evaluator, an outside party) never see a
+  scoped record: not 200 on change, delete, history or history form.
+"""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from huitian import services as kernel
+from huitian.models import Area, CalendarYear, Category, Notification, Role
+from registry import services as registry_services
+from tests.conftest import COMMUNITY_A1, make_user
+from tests.procurement.factories import NeedFactory, OfferFactory
+from tests.registry.factories import FilingFactory, OrganizationFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+READ_ONLY = {"auditor", "evaluator"}
+OUT_OF_AREA = {"street_b", "evaluator"}
+NO_ADMIN = {"resident", "member", "anonymous"}
+ROLES = [
+    "district",
+    "street_a",
+    "street_b",
+    "community_a1",
+    "federation_a",
+    "auditor",
+    "evaluator",
+    "member",
+    "resident",
+    "anonymous",
+]
+
+
+def build_records(cast) -> dict:
+    """One record per model that has a factory, all in community A1 (street A)."""
+    org = OrganizationFactory()
+    member = make_user("matrix_member", Role.ORG_MEMBER, organization=org)
+    kernel.notify(recipients=[cast.street_a], kind="test", title="给街道A的消息")
+    records = [
+        cast.area(COMMUNITY_A1),
+        Category.objects.first(),
+        CalendarYear.objects.first(),
+        cast.resident,
+        Notification.objects.get(recipient=cast.street_a),
+        org,
+        RegistrationFactory(),
+        FilingFactory(),
+        NeedFactory(),
+        OfferFactory(),
+        registry_services.hold_interview(
+            organization_id=org.pk,
+            by=cast.street_a,
+            reason="other",
+            held_on=datetime.date(2026, 4, 1),
+        ),
+        registry_services.open_deregistration(
+            organization_id=org.pk, by=cast.district, kind="dissolution", reason="解散"
+        ),
+    ]
+    return {"member": member, "records": {type(r): r for r in records}}
+
+
+def snapshot(records) -> dict:
+    return {
+        model: model._default_manager.filter(pk=obj.pk).values().first()
+        for model, obj in records.items()
+    } | {model: model._default_manager.count() for model in admin.site._registry}
+
+
+def url(model, kind, *args) -> str | None:
+    info = f"admin:{model._meta.app_label}_{model._meta.model_name}_{kind}"
+    try:
+        return reverse(info, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def urls_for(model, obj) -> list[tuple[str, str]]:
+    """(kind, url) of every admin URL of the model, with this record's id or a missing one."""
+    pk = obj.pk if obj is not None else 987654
+    found = [
+        ("changelist", url(model, "changelist")),
+        ("add", url(model, "add")),
+        ("history", url(model, "history", pk)),
+    ]
+    if obj is not None:
+        found += [
+            ("change", url(model, "change", pk)),
+            ("delete", url(model, "delete", pk)),
+            ("password", url(model, "password_change", pk)),
+        ]
+    history = getattr(obj, "history", None) if obj is not None else None
+    latest = history.order_by("-history_id").first() if history is not None else None
+    version = latest.history_id if latest is not None else 1
+    found.append(("history_form", url(model, "simple_history", pk, version)))
+    return [(kind, u) for kind, u in found if u]
+
+
+def is_public(model) -> bool:
+    scope = getattr(model, "scope", None)
+    return bool(scope and scope.public)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_admin_url_for_every_role(cast, who):
+    built = build_records(cast)
+    records = built["records"]
+    user = {"anonymous": None, "member": built["member"]}.get(who) or getattr(cast, who, None)
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    before = snapshot(records)
+    problems = []
+
+    for model in admin.site._registry:
+        obj = records.get(model)
+        for kind, address in urls_for(model, obj):
+            for method in ("get", "post"):
+                if (
+                    (method == "post" and kind == "changelist")
+                    # without a record: the list, and the writes to add and history
+                    or (obj is None and method == "get" and kind != "changelist")
+                    or (who in NO_ADMIN and kind not in ("changelist", "change", "history_form"))
+                ):
+                    continue
+                data = {"post": "yes"} if kind == "delete" else {}
+                r = getattr(client, method)(address, data)
+                code, where = r.status_code, r.get("Location", "")
+                label = f"{who} {method.upper()} {kind} {model._meta.label}: {code} {where}"
+                if code >= 500:
+                    problems.append(label)
+                if who in NO_ADMIN:
+                    if not (code == 302 and "/admin/login/" in where):
+                        problems.append(label + " (no admin for this role)")
+                    continue
+                # 302 to the index: Django's own log page saying the row does not exist.
+                refused = code in (403, 404) or (code == 302 and where == "/admin/")
+                if method == "post" and kind in ("history", "history_form") and not refused:
+                    problems.append(label + " (history accepted a POST)")
+                if method == "post" and who in READ_ONLY and code in (200, 201):
+                    problems.append(label + " (read-only role got 200 on a write)")
+                if (
+                    obj is not None
+                    and who in OUT_OF_AREA
+                    and not is_public(model)
+                    and kind in ("change", "delete", "history", "history_form", "password")
+                    and code == 200
+                ):
+                    problems.append(label + " (out-of-area user sees the record)")
+
+    if who in READ_ONLY or who in NO_ADMIN or who in OUT_OF_AREA:
+        assert snapshot(records) == before, f"{who} changed something"
+    assert problems == []
+
+
+@pytest.mark.parametrize("who", ["street_b", "evaluator", "community_a1"])
+def test_autocomplete_offers_only_what_the_user_sees(cast, client_as, who):
+    """Autocomplete is a door too: the organization picker of a user's role form."""
+    org = OrganizationFactory(name="回龙观自动补全测试社")
+    page = client_as(getattr(cast, who)).get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "huitian",
+            "model_name": "roleassignment",
+            "field_name": "organization",
+            "term": "自动补全",
+        },
+    )
+    names = [row["text"] for row in page.json()["results"]] if page.status_code == 200 else []
+    assert (org.name in names) == (who == "community_a1"), (page.status_code, names)
+
+
+def test_area_autocomplete_is_public_reference_data(cast, client_as):
+    page = client_as(cast.street_b).get(
+        "/admin/autocomplete/",
+        {"app_label": "huitian", "model_name": "roleassignment", "field_name": "area"},
+    )
+    assert page.status_code == 200 and page.json()["results"]
+    assert Area.objects.exists()
