@@ -35,7 +35,7 @@ def test_member_applies_with_evidence_and_sees_the_result(cast, client_as):
     portal = c.get("/portal/").content.decode()
     assert _url(se) in portal
     page = c.get(_url(se))
-    assert page.status_code == 200 and page.context["can_apply"]
+    assert page.status_code == 200 and not page.context["why_not_apply"]
     # Errors stand beside their fields: a missing description, a file that is not a PDF.
     r = c.post(
         _url(se),
@@ -51,7 +51,7 @@ def test_member_applies_with_evidence_and_sees_the_result(cast, client_as):
     cert = Certification.objects.get(organization=se)
     assert cert.evidence.name.endswith(".pdf") and cert.submitted_by == member
     page = c.get(_url(se))
-    assert not page.context["can_apply"]  # one application per batch
+    assert page.context["why_not_apply"]  # one application per batch
     assert "已提交" in page.content.decode()
     assert Path(cert.evidence.name).name in page.content.decode()
     services.decide_certification(certification_id=cert.pk, by=cast.district, certify=True)
@@ -75,7 +75,7 @@ def test_a_refusal_shows_its_reason(cast, client_as):
 def test_no_open_batch_and_not_an_enterprise(cast, client_as):
     se, member = _enterprise()
     page = client_as(member).get(_url(se))
-    assert not page.context["can_apply"] and "没有" in page.content.decode()
+    assert page.context["why_not_apply"] and "没有" in page.content.decode()
     r = client_as(member).post(_url(se), {"field": "elderly", "description": "x"})
     assert r.status_code == 200 and not Certification.objects.exists()
     CertificationBatch.objects.create(year=2026)
@@ -83,7 +83,7 @@ def test_no_open_batch_and_not_an_enterprise(cast, client_as):
     plain = make_user("plain", Role.ORG_MEMBER, organization=org)
     assert _url(org) not in client_as(plain).get("/portal/").content.decode()
     page = client_as(plain).get(_url(org))
-    assert not page.context["can_apply"]
+    assert page.context["why_not_apply"]
     r = client_as(plain).post(_url(org), {"field": "elderly", "description": "x"})
     assert r.status_code == 200 and not Certification.objects.exists()
 
@@ -93,7 +93,7 @@ def test_a_stale_form_does_not_apply_twice(cast, client_as):
     batch = CertificationBatch.objects.create(year=2026)
     c = client_as(member)
     page = c.get(_url(se))
-    assert page.context["can_apply"]
+    assert not page.context["why_not_apply"]
     # The batch closes while the member is filling in the form.
     batch.is_open = False
     batch.save()

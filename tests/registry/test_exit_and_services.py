@@ -57,7 +57,7 @@ def test_agency_records_by_the_groups_federation_only(cast):
                 title="代办",
             )
     registered = OrganizationFactory()
-    with pytest.raises(Forbidden):  # the four agency services are for filed groups
+    with pytest.raises(ValidationError) as refused:  # the four agency services: filed groups
         services.record_agency_service(
             organization_id=registered.pk,
             by=cast.federation_a,
@@ -65,6 +65,7 @@ def test_agency_records_by_the_groups_federation_only(cast):
             date=datetime.date(2026, 3, 2),
             title="培训",
         )
+    assert "organization" in refused.value.message_dict
 
 
 def test_certification_journey(cast):

@@ -87,7 +87,7 @@ def test_only_an_active_enterprise_applies_through_any_door(cast):
         {"organization": se.pk, "field": "elderly", "description": "助餐"},
         format="multipart",
     )
-    assert r.status_code == 409 and r.json()["code"] == "organization_not_active"
+    assert r.status_code == 409 and r.json()["code"] == "organization_inactive"
     assert not Certification.objects.filter(organization=se).exists()
 
 
