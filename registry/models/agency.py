@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.scope import Scope
@@ -21,7 +22,7 @@ class AgencyRecord(models.Model):
 
     organization = models.ForeignKey(
         Organization,
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("agency record", "group"),
         on_delete=models.PROTECT,
         related_name="agency_records",
         limit_choices_to={"registration_level": "filed"},

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.scope import Scope
@@ -16,7 +17,7 @@ from registry.models.organizations import Organization
 class CertificationBatch(models.Model):
     """A yearly certification batch opened by district staff."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("registry", "year"), unique=True)
     is_open = models.BooleanField(_("open for applications"), default=True)
     validity_years = models.PositiveSmallIntegerField(
         _("validity (years)"), default=2, validators=[MinValueValidator(1)]
@@ -65,7 +66,7 @@ class Certification(models.Model):
     )
     organization = models.ForeignKey(
         Organization,
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("registry", "organization"),
         on_delete=models.PROTECT,
         related_name="certifications",
     )

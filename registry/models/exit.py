@@ -3,6 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.scope import Scope
@@ -34,7 +35,7 @@ class Deregistration(models.Model):
 
     organization = models.ForeignKey(
         Organization,
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("registry", "organization"),
         on_delete=models.PROTECT,
         related_name="deregistrations",
     )
@@ -97,7 +98,10 @@ class LiquidationAsset(models.Model):
         validators=[MinValueValidator(0)],
     )
     recipient = models.CharField(
-        _("recipient"), max_length=200, blank=True, validators=[validate_clean_text]
+        pgettext_lazy("liquidation", "recipient"),
+        max_length=200,
+        blank=True,
+        validators=[validate_clean_text],
     )
     history = HistoricalRecords()
 

@@ -69,7 +69,7 @@ class Filing(models.Model):
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     organization = models.OneToOneField(
         Organization,
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("registry", "organization"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

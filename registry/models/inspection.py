@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.scope import Scope
@@ -14,7 +15,7 @@ from registry.models.organizations import Organization
 class InspectionYear(models.Model):
     """The annual inspection of one year (年检): its report deadline, opened by district staff."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("registry", "year"), unique=True)
     deadline = models.DateField(_("report deadline"))
     flagged_at = models.DateTimeField(_("missing reports flagged at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -40,11 +41,11 @@ class AnnualReport(models.Model):
 
     organization = models.ForeignKey(
         Organization,
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("registry", "organization"),
         on_delete=models.PROTECT,
         related_name="annual_reports",
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("registry", "year"))
     summary = models.TextField(_("work summary"), validators=[validate_clean_text])
     income = models.DecimalField(_("income (yuan)"), max_digits=14, decimal_places=2, default=0)
     expenditure = models.DecimalField(
@@ -104,7 +105,7 @@ class Interview(models.Model):
 
     organization = models.ForeignKey(
         Organization,
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("registry", "organization"),
         on_delete=models.PROTECT,
         related_name="interviews",
     )

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from huitian.models import Area, Category
@@ -26,7 +27,7 @@ class Organization(models.Model):
         FILED = "filed", _("Filed with the street")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("organization status", "Active")
         SUSPENDED = "suspended", _("Suspended")
         LIQUIDATING = "liquidating", _("In liquidation")
         DEREGISTERED = "deregistered", _("Deregistered")
@@ -113,7 +114,9 @@ class Organization(models.Model):
     address = models.CharField(
         _("address"), max_length=200, blank=True, validators=[validate_clean_text]
     )
-    description = models.TextField(_("description"), blank=True, validators=[validate_clean_text])
+    description = models.TextField(
+        pgettext_lazy("organization", "description"), blank=True, validators=[validate_clean_text]
+    )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     staff_count = models.PositiveIntegerField(_("staff"), default=0)
     volunteer_count = models.PositiveIntegerField(_("volunteers"), default=0)

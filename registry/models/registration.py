@@ -57,7 +57,10 @@ class RegistrationApplication(models.Model):
         _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
     )
     channel = models.CharField(
-        _("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL
+        pgettext_lazy("registration", "channel"),
+        max_length=16,
+        choices=Channel.choices,
+        default=Channel.PORTAL,
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,7 +117,7 @@ class RegistrationApplication(models.Model):
     alerted_on = models.DateField(_("last deadline alert"), null=True, blank=True)
     organization = models.ForeignKey(
         Organization,
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("registry", "organization"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
