@@ -463,3 +463,14 @@ def test_admin_deregistration_refusal_is_a_message(cast, client_as):
     assert "打印机" in r.content.decode()
     org.refresh_from_db()
     assert org.status == "liquidating"
+
+
+def test_start_liquidation_writes_the_organizations_history(cast):
+    """The status step is saved through the model, so the admin's history shows it."""
+    org = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="解散"
+    )
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    assert org.history.filter(status="liquidating").exists()
+    assert transitions_of(org).filter(step="start_liquidation").exists()

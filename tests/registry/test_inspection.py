@@ -18,7 +18,7 @@ from tests.conftest import api_as, make_user
 from tests.registry.factories import (
     OrganizationFactory,
 )
-from tests.registry.helpers import pinned_list_queries
+from tests.registry.helpers import form_data, pinned_list_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +267,89 @@ def test_admin_interview_and_agency_record_change_forms_follow_the_services_rule
     page = client_as(cast.federation_a).get(url)
     assert 'name="title"' in page.content.decode()
     assert AgencyRecord.objects.get(pk=record.pk).title == "财务培训"
+
+
+def _held_interview(cast):
+    org = OrganizationFactory()
+    return services.hold_interview(
+        organization_id=org.pk,
+        by=cast.street_a,
+        reason="no_inspection",
+        details="未参加年检",
+        held_on=datetime.date(2026, 4, 1),
+    )
+
+
+def test_admin_interview_edit_records_the_outcome_through_the_service(cast, client_as):
+    """The change form is record_interview_outcome: its refusal shows beside the field, and
+    what was held (organization, reason, details, date) is not rewritten by a forged POST."""
+    interview = _held_interview(cast)
+    url = f"/admin/registry/interview/{interview.pk}/change/"
+    c = client_as(cast.street_a)
+    page = c.get(url)
+    html = page.content.decode()
+    assert 'name="details"' not in html and 'name="held_on"' not in html
+    data = form_data(page)
+    data.update({"outcome": "  ", "details": "改写的事由", "reason": "other"})
+    r = c.post(url, data)
+    assert r.status_code == 200
+    assert r.context["adminform"].form.errors["outcome"] == ["请填写约谈结果。"]
+    data.update({"outcome": "限期整改", "follow_up_on": "2026-05-01"})
+    assert c.post(url, data).status_code == 302
+    interview = Interview.objects.get(pk=interview.pk)
+    assert (interview.outcome, interview.follow_up_on) == ("限期整改", datetime.date(2026, 5, 1))
+    assert (interview.details, interview.reason) == ("未参加年检", "no_inspection")
+
+
+def test_admin_interview_added_through_the_service_notifies_members(cast, client_as):
+    org = OrganizationFactory()
+    member = make_user("iv_member", Role.ORG_MEMBER, organization=org)
+    c = client_as(cast.street_a)
+    data = form_data(c.get("/admin/registry/interview/add/"))
+    data.update(
+        {"organization": org.pk, "reason": "other", "details": "违规", "held_on": "2026-04-02"}
+    )
+    assert c.post("/admin/registry/interview/add/", data).status_code == 302
+    interview = Interview.objects.get(organization=org)
+    assert interview.conducted_by == cast.street_a
+    assert Notification.objects.filter(recipient=member, kind="registry.interview").exists()
+    # Outside the clerk's street: refused beside the organization, nothing held.
+    other = OrganizationFactory(home_area=cast.area("110114008001"))
+    data["organization"] = other.pk
+    r = c.post("/admin/registry/interview/add/", data)
+    assert r.status_code == 200 and "organization" in r.context["adminform"].form.errors
+    assert not Interview.objects.filter(organization=other).exists()
+
+
+def test_annual_report_for_an_unseen_organization_is_404_before_uniqueness(cast):
+    """Not "organization, year must be unique" (which would confirm a report exists)."""
+    other = OrganizationFactory(home_area=cast.area("110114008001"))
+    AnnualReport.objects.create(organization=other, year=2025, summary="已报")
+    member = make_user("ar_member", Role.ORG_MEMBER, organization=OrganizationFactory())
+    body = {"organization": other.pk, "year": 2025, "summary": "冒名"}
+    r = api_as(member).post("/api/v1/annual-reports/", body)
+    assert r.status_code == 404
+    r = api_as(cast.street_a).post("/api/v1/annual-reports/", body)
+    assert r.status_code == 404
+    r = api_as(member).post("/api/v1/annual-reports/", {**body, "organization": 10**9})
+    assert r.status_code == 404
+
+
+def test_second_report_of_a_year_is_the_services_409(cast):
+    org = OrganizationFactory()
+    member = make_user("ar_twice", Role.ORG_MEMBER, organization=org)
+    body = {"organization": org.pk, "year": 2025, "summary": "年度工作"}
+    assert api_as(member).post("/api/v1/annual-reports/", body).status_code == 201
+    r = api_as(member).post("/api/v1/annual-reports/", body)
+    assert r.status_code == 409 and r.json()["code"] == "already_submitted"
+
+
+@pytest.mark.parametrize(("who", "status"), [("district", 302), ("street_a", 403)])
+def test_inspection_years_are_district_reference_data(cast, client_as, who, status):
+    from registry.models import InspectionYear
+
+    r = client_as(getattr(cast, who)).post(
+        "/admin/registry/inspectionyear/add/", {"year": 2026, "deadline": "2027-05-31"}
+    )
+    assert r.status_code == status
+    assert InspectionYear.objects.filter(year=2026).exists() == (status == 302)
