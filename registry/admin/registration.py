@@ -16,19 +16,7 @@ from registry.admin.base import ReasonForm, RegistryAdmin
 from registry.models import RegistrationApplication, RegistrationDocument
 
 RA = RegistrationApplication
-PAPER_FIELDS = [
-    "name",
-    "legal_form",
-    "registration_level",
-    "home_area",
-    "categories",
-    "uscc",
-    "legal_representative",
-    "contact_name",
-    "contact_phone",
-    "purpose",
-    "applicant",
-]
+PAPER_FIELDS = [*RA.APPLICANT_FIELDS, "applicant"]
 
 
 class DocumentInline(admin.TabularInline):

@@ -24,6 +24,17 @@ class Filing(models.Model):
         FILED = "filed", pgettext_lazy("filing", "Filed")
         REFUSED = "refused", _("Refused")
 
+    # What the group states (the portal form and the API body ask for these).
+    GROUP_FIELDS = (
+        "name",
+        "community",
+        "categories",
+        "leader_name",
+        "contact_phone",
+        "member_count",
+        "activities",
+    )
+
     FLOW = Workflow(
         [
             Step("resubmit", (State.RETURNED,), State.SUBMITTED, _("Resubmit")),

@@ -50,6 +50,19 @@ class RegistrationApplication(models.Model):
             ),
         ]
     )
+    # What the applicant states (every door that takes an application asks for these).
+    APPLICANT_FIELDS = (
+        "name",
+        "legal_form",
+        "registration_level",
+        "home_area",
+        "categories",
+        "uscc",
+        "legal_representative",
+        "contact_name",
+        "contact_phone",
+        "purpose",
+    )
     DECISION_WORKING_DAYS = 10
     NEAR_DUE_WORKING_DAYS = 2
 

@@ -52,12 +52,4 @@ class FilingInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Filing
-        fields = [
-            "name",
-            "community",
-            "categories",
-            "leader_name",
-            "contact_phone",
-            "member_count",
-            "activities",
-        ]
+        fields = list(Filing.GROUP_FIELDS)

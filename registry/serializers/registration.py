@@ -33,16 +33,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "state",
             "state_display",
             "channel",
-            "name",
-            "legal_form",
-            "registration_level",
-            "home_area",
-            "categories",
-            "uscc",
-            "legal_representative",
-            "contact_name",
-            "contact_phone",
-            "purpose",
+            *RegistrationApplication.APPLICANT_FIELDS,
             "missing_items",
             "submitted_at",
             "accepted_on",
@@ -87,19 +78,7 @@ class RegistrationInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RegistrationApplication
-        fields = [
-            "name",
-            "legal_form",
-            "registration_level",
-            "home_area",
-            "categories",
-            "uscc",
-            "legal_representative",
-            "contact_name",
-            "contact_phone",
-            "purpose",
-            "submit",
-        ]
+        fields = [*RegistrationApplication.APPLICANT_FIELDS, "submit"]
 
 
 class RegistrationUpdateSerializer(RegistrationInputSerializer):
