@@ -47,14 +47,20 @@ def open_deregistration(
     return dereg
 
 
+def _managed(deregistration_id: int, by: User) -> Deregistration:
+    """Lock a deregistration for a step only the district managing it may take."""
+    dereg = (
+        Deregistration.objects.select_for_update()
+        .select_related("organization__home_area")
+        .get(pk=deregistration_id)
+    )
+    require(by, "registry.manage_deregistration", dereg.organization)
+    return dereg
+
+
 def start_liquidation(*, deregistration_id: int, by: User):
     with transaction.atomic():
-        dereg = (
-            Deregistration.objects.select_for_update()
-            .select_related("organization__home_area")
-            .get(pk=deregistration_id)
-        )
-        require(by, "registry.manage_deregistration", dereg.organization)
+        dereg = _managed(deregistration_id, by)
         move(dereg, Deregistration.FLOW["start_liquidation"], by=by)
         dereg.save(update_fields=["state"])
         org = Organization.objects.select_for_update().get(pk=dereg.organization_id)
@@ -65,12 +71,7 @@ def start_liquidation(*, deregistration_id: int, by: User):
 
 def _liquidating(deregistration_id: int, by: User) -> Deregistration:
     """Lock a deregistration whose inventory may change: only while it is liquidating."""
-    dereg = (
-        Deregistration.objects.select_for_update()
-        .select_related("organization__home_area")
-        .get(pk=deregistration_id)
-    )
-    require(by, "registry.manage_deregistration", dereg.organization)
+    dereg = _managed(deregistration_id, by)
     if dereg.state != Deregistration.State.LIQUIDATING:
         raise WorkflowError(
             ErrorCode.NOT_LIQUIDATING,
@@ -124,12 +125,7 @@ def dispose_liquidation_asset(
 def complete_deregistration(*, deregistration_id: int, by: User, note: str = ""):
     """Deregister (注销): refused while any asset is undisposed or the inventory is off."""
     with transaction.atomic():
-        dereg = (
-            Deregistration.objects.select_for_update()
-            .select_related("organization__home_area")
-            .get(pk=deregistration_id)
-        )
-        require(by, "registry.manage_deregistration", dereg.organization)
+        dereg = _managed(deregistration_id, by)
         if dereg.state == Deregistration.State.LIQUIDATING:
             problems = inventory_problems(dereg)
             if problems:
