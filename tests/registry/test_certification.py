@@ -277,3 +277,23 @@ def test_admin_certification_refusal_asks_for_the_reason_first(cast, client_as):
     )
     cert = Certification.objects.get(pk=cert.pk)
     assert cert.state == "refused" and cert.decision_note == "材料不实"
+
+
+def test_why_not_apply_for_certification_gives_every_reason(cast):
+    """The screen's reasons are the service's refusals, one list for both."""
+    org = OrganizationFactory(legal_form="social_service", status="suspended")
+    reasons = services.why_not_apply_for_certification(organization=org)
+    assert len(reasons) == 3  # not an enterprise, not active, no open batch
+    CertificationBatch.objects.create(year=2026)
+    se = OrganizationFactory(legal_form="social_enterprise")
+    assert services.why_not_apply_for_certification(organization=se) == []
+    member = make_user("se_why", Role.ORG_MEMBER, organization=se)
+    services.apply_for_certification(
+        organization_id=se.pk, by=member, field="elderly", description="助餐"
+    )
+    (reason,) = services.why_not_apply_for_certification(organization=se)
+    with pytest.raises(WorkflowError) as refused:
+        services.apply_for_certification(
+            organization_id=se.pk, by=member, field="elderly", description="助餐"
+        )
+    assert refused.value.code == "already_applied" and str(refused.value.detail) == reason

@@ -189,3 +189,14 @@ def test_admin_filing_change_page_is_read_only(cast, client_as):
     c.post(url, {"name": "改过的名", "community": cast.area("110114008001").pk})
     f.refresh_from_db()
     assert f.name == "原队伍名" and f.community.code != "110114008001"
+
+
+def test_why_not_resubmit_filing_says_who_and_when(cast):
+    from registry import services
+
+    filing = FilingFactory(applicant=cast.resident, state="returned")
+    assert services.why_not_resubmit_filing(filing=filing, by=cast.resident) == []
+    assert services.why_not_resubmit_filing(filing=filing, by=cast.community_a1)
+    filing.state = "filed"
+    (reason,) = services.why_not_resubmit_filing(filing=filing, by=cast.resident)
+    assert "已不能修改" in reason

@@ -638,3 +638,42 @@ def test_a_draft_stays_with_its_applicant_until_submitted(cast):
     assert api_as(cast.resident).get(f"{URL}{draft.pk}/").status_code == 200
     assert api_as(cast.resident).post(f"{URL}{draft.pk}/submit/").status_code == 200
     assert api_as(cast.street_a).get(f"{URL}{draft.pk}/").status_code == 200
+
+
+def test_paper_application_with_a_taken_code_names_the_holder_beside_the_field(cast, client_as):
+    """The rule lives in check_uscc (the admin form no longer repeats it); staff learn who
+    holds the code, beside the field."""
+    from tests.registry.factories import make_uscc
+    from tests.registry.helpers import form_data
+
+    holder = OrganizationFactory(name="已登记的中心", uscc=make_uscc(5501))
+    c = client_as(cast.street_a)
+    url = "/admin/registry/registrationapplication/add/"
+    data = form_data(c.get(url))
+    data.update(
+        {
+            "name": "纸质申请",
+            "legal_form": "social_service",
+            "registration_level": "district",
+            "home_area": cast.area("110114011001").pk,
+            "uscc": holder.uscc,
+            "legal_representative": "张明",
+            "contact_name": "张明",
+            "contact_phone": "13800138000",
+            "purpose": "助老",
+        }
+    )
+    r = c.post(url, data)
+    assert r.status_code == 200
+    (message,) = r.context["adminform"].form.errors["uscc"]
+    assert "已登记的中心" in message and str(holder.pk) in message
+    assert not RegistrationApplication.objects.filter(name="纸质申请").exists()
+
+
+def test_why_not_update_registration_says_who_and_when(cast):
+    app = RegistrationFactory(applicant=cast.resident, state="returned")
+    assert services.why_not_update_registration(application=app, by=cast.resident) == []
+    assert services.why_not_update_registration(application=app, by=cast.resident_other)
+    app.state = "accepted"
+    (reason,) = services.why_not_update_registration(application=app, by=cast.resident)
+    assert "只有草稿或退回补正的申请可以修改" in reason
