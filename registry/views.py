@@ -108,7 +108,7 @@ def registration_detail(request, pk):
         pk,
     )
     why_not_edit = services.why_not_update_registration(application=app, by=request.user)
-    editable = not why_not_edit and app.applicant_id == request.user.pk
+    editable = not why_not_edit
     form = forms.RegistrationForm(
         request.POST if request.POST.get("step") == "resubmit" else None, instance=app
     )

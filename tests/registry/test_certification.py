@@ -297,3 +297,15 @@ def test_why_not_apply_for_certification_gives_every_reason(cast):
             organization_id=se.pk, by=member, field="elderly", description="助餐"
         )
     assert refused.value.code == "already_applied" and str(refused.value.detail) == reason
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("district", 302), ("street_a", 403), ("auditor", 403)]
+)
+def test_certification_batches_are_district_reference_data(cast, client_as, who, status):
+    r = client_as(getattr(cast, who)).post(
+        "/admin/registry/certificationbatch/add/",
+        {"year": 2027, "is_open": "on", "validity_years": 2},
+    )
+    assert r.status_code == status
+    assert CertificationBatch.objects.filter(year=2027).exists() == (status == 302)
