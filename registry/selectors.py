@@ -261,7 +261,9 @@ def guided_exit_candidates(*, year: int | None = None) -> QuerySet:
     in the last two years, or no annual report for last year (inactive).
     HOOK (credit app, C7): add "low rating" once credit provides ratings."""
     year = year or timezone.localdate().year - 1
-    failed = Q(annual_reports__year__gte=year - 1, annual_reports__conclusion="fail")
+    failed = Q(
+        annual_reports__year__gte=year - 1, annual_reports__conclusion=AnnualReport.Conclusion.FAIL
+    )
     reported = AnnualReport.objects.filter(year=year).values("organization_id")
     inactive = Q(created_at__year__lt=year) & ~Q(pk__in=reported)
     return (
