@@ -46,18 +46,7 @@ class RegistrationForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = RegistrationApplication
-        fields = [
-            "name",
-            "legal_form",
-            "registration_level",
-            "home_area",
-            "categories",
-            "uscc",
-            "legal_representative",
-            "contact_name",
-            "contact_phone",
-            "purpose",
-        ]
+        fields = list(RegistrationApplication.APPLICANT_FIELDS)
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -90,15 +79,7 @@ class FilingForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Filing
-        fields = [
-            "name",
-            "community",
-            "categories",
-            "leader_name",
-            "contact_phone",
-            "member_count",
-            "activities",
-        ]
+        fields = list(Filing.GROUP_FIELDS)
         widgets = {"activities": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -6,18 +6,9 @@ answer "may this role act on this record" (403 when it may not).
 
 import rules
 
-from huitian.access import organization_ids, staff_areas
+from huitian.access import organization_ids, staff_in
 from huitian.models import Role
-
-
-def staff_in(user, area, roles) -> bool:
-    """The user holds one of `roles` (writing) in an area containing `area`."""
-    if area is None:
-        return False
-    return any(
-        area.path.startswith(path) for _id, path in staff_areas(user, for_write=True, roles=roles)
-    )
-
+from huitian.rules import is_district_admin
 
 REGISTRATION_CLERKS = (Role.DISTRICT_ADMIN, Role.STREET_STAFF)
 REGISTRATION_DECIDERS = (Role.DISTRICT_ADMIN,)
@@ -86,8 +77,21 @@ rules.add_perm("registry.change_status", rules.is_superuser | status_officer)
 def group_federation(user, organization):
     return (
         organization is not None
-        and organization.registration_level == "filed"
+        and organization.is_filed
         and staff_in(user, organization.home_area, (Role.FEDERATION_STAFF,))
+    )
+
+
+@rules.predicate
+def record_editor(user, organization):
+    """District staff: every organization; street and federation staff: filed community
+    groups homed in their street; community staff: none (DESIGN.md, "Decisions")."""
+    if organization is None:
+        return False
+    if staff_in(user, organization.home_area, (Role.DISTRICT_ADMIN,)):
+        return True
+    return organization.is_filed and staff_in(
+        user, organization.home_area, (Role.STREET_STAFF, Role.FEDERATION_STAFF)
     )
 
 
@@ -97,3 +101,7 @@ rules.add_perm("registry.decide_certification", rules.is_superuser | status_offi
 rules.add_perm("registry.hold_interview", rules.is_superuser | inspection_clerk)
 rules.add_perm("registry.open_deregistration", rules.is_superuser | member_of | status_officer)
 rules.add_perm("registry.manage_deregistration", rules.is_superuser | status_officer)
+rules.add_perm("registry.edit_organization", rules.is_superuser | record_editor)
+rules.add_perm("registry.enter_organization", rules.is_superuser | status_officer)
+# Inspection years and certification batches: district-wide reference data.
+rules.add_perm("registry.manage_reference_data", rules.is_superuser | is_district_admin)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from huitian.access import organization_ids, visible
+from huitian.access import organization_ids, staff_areas, visible
 from huitian.models import Area, Category
+from huitian.validators import mask_name, mask_phone
 from huitian.workdays import WorkingCalendar
 from registry.models import (
     AgencyRecord,
@@ -25,7 +27,33 @@ Org = Organization
 LISTED_STATUSES = (Org.Status.ACTIVE, Org.Status.SUSPENDED, Org.Status.LIQUIDATING)
 
 
-def _with_lists(qs: QuerySet) -> QuerySet:
+@dataclass
+class Contacts:
+    name: str
+    phone: str
+
+
+def contacts_for(user, org: Organization) -> Contacts:
+    """What `user` may read of an organization's contacts. Staff over its home area (read-only
+    roles included) and its own members read them in full; everyone else reads the phone
+    masked, and a community group's contact person (a private resident) masked too."""
+    area_path = org.home_area.path
+    insider = (
+        getattr(user, "is_superuser", False)
+        or org.pk in organization_ids(user)
+        or any(area_path.startswith(path) for _id, path in staff_areas(user))
+    )
+    if insider:
+        return Contacts(org.contact_name, org.contact_phone)
+    is_group = org.legal_form == Org.LegalForm.COMMUNITY_GROUP
+    return Contacts(
+        name=mask_name(org.contact_name) if is_group else org.contact_name,
+        phone=mask_phone(org.contact_phone) if org.contact_phone else "",
+    )
+
+
+def with_list_relations(qs: QuerySet) -> QuerySet:
+    """Organizations with what a list or page shows of them (areas, categories) joined."""
     return qs.select_related("home_area", "home_area__parent").prefetch_related(
         Prefetch("categories", queryset=Category.objects.order_by("sort_order", "code")),
         Prefetch("service_areas", queryset=Area.objects.order_by("code")),
@@ -67,11 +95,15 @@ def public_directory(
         qs = qs.filter(
             Q(name__icontains=term) | Q(uscc=term.upper()) | Q(filing_number=term.upper())
         )
-    return _with_lists(qs).order_by("name", "pk")
+    return with_list_relations(qs).order_by("name", "pk")
 
 
-def organizations_for(user) -> QuerySet:
-    return _with_lists(visible(user, Org.objects.all()))
+def uscc_conflict(uscc: str, *, exclude_pk=None) -> Organization | None:
+    """The organization already holding `uscc` (other than `exclude_pk`), if any."""
+    qs = Org.objects.filter(uscc=uscc)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
 
 
 def eligible_contractors() -> QuerySet:
@@ -104,7 +136,12 @@ def registration_queue(user, *, today: datetime.date | None = None) -> list:
     today = today or timezone.localdate()
     apps = list(
         without_others_drafts(user, visible(user, RegistrationApplication.objects.all()))
-        .exclude(state__in=[RegistrationApplication.State.APPROVED, "rejected"])
+        .exclude(
+            state__in=[
+                RegistrationApplication.State.APPROVED,
+                RegistrationApplication.State.REJECTED,
+            ]
+        )
         .select_related("home_area", "applicant")
         .order_by("decision_due", "pk")
     )
@@ -224,7 +261,9 @@ def guided_exit_candidates(*, year: int | None = None) -> QuerySet:
     in the last two years, or no annual report for last year (inactive).
     HOOK (credit app, C7): add "low rating" once credit provides ratings."""
     year = year or timezone.localdate().year - 1
-    failed = Q(annual_reports__year__gte=year - 1, annual_reports__conclusion="fail")
+    failed = Q(
+        annual_reports__year__gte=year - 1, annual_reports__conclusion=AnnualReport.Conclusion.FAIL
+    )
     reported = AnnualReport.objects.filter(year=year).values("organization_id")
     inactive = Q(created_at__year__lt=year) & ~Q(pk__in=reported)
     return (
@@ -253,3 +292,26 @@ def deregistrations_for(user) -> QuerySet:
 def agency_records_for(user) -> QuerySet:
     """The four agency services (R6): the group's members and its street's staff."""
     return visible(user, AgencyRecord.objects.all()).select_related("organization", "recorded_by")
+
+
+def inventory_problems(dereg) -> list[str]:
+    """Why the liquidation inventory does not allow deregistration yet (empty: it does)."""
+    assets = list(dereg.assets.all())
+    problems = []
+    pending = [a.description for a in assets if not a.disposal]
+    if pending:
+        problems.append(_("Not yet disposed: %(assets)s.") % {"assets": "、".join(pending)})
+    book = sum((a.value for a in assets), start=0)
+    disposed = sum((a.disposed_value or 0 for a in assets), start=0)
+    if book != disposed:
+        problems.append(
+            _(
+                "The inventory does not balance: book value %(book)s yuan, "
+                "disposed %(disposed)s yuan."
+            )
+            % {"book": book, "disposed": disposed}
+        )
+    for a in assets:
+        if a.disposal and not a.recipient.strip():
+            problems.append(_("“%(asset)s” has no recipient.") % {"asset": a.description})
+    return problems

@@ -9,8 +9,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from huitian.access import get_visible_or_404, is_staff_user, organization_ids, visible
-from huitian.validators import mask_phone
+from huitian.access import get_visible_or_404, organization_ids, visible
+from huitian.forms import apply_service_errors
 from huitian.workflow import WorkflowError, transitions_of
 from registry import forms, selectors, services
 from registry.models import (
@@ -20,18 +20,6 @@ from registry.models import (
     Organization,
     RegistrationApplication,
 )
-
-
-def _errors_to_form(form, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, WorkflowError):
-        form.add_error(None, str(exc.detail))
-        for field, msgs in exc.fields.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, getattr(exc, "messages", [str(exc)]))
 
 
 def _history(obj):
@@ -64,7 +52,7 @@ def directory(request):
 
 def organization_page(request, pk):
     org = get_object_or_404(
-        selectors._with_lists(Organization.objects.select_related("merged_into")), pk=pk
+        selectors.with_list_relations(Organization.objects.select_related("merged_into")), pk=pk
     )
     return render(
         request,
@@ -73,11 +61,7 @@ def organization_page(request, pk):
             "org": org,
             "conclusions": selectors.public_conclusions(org),
             "is_member": org.pk in organization_ids(request.user),
-            "contact_phone": org.contact_phone
-            if is_staff_user(request.user)
-            else mask_phone(org.contact_phone)
-            if org.contact_phone
-            else "",
+            "contacts": selectors.contacts_for(request.user, org),
         },
     )
 
@@ -106,7 +90,7 @@ def apply(request):
                 by=request.user, data=data, categories=form.cleaned_data["categories"], submit=True
             )
         except (ValidationError, WorkflowError) as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -123,7 +107,8 @@ def registration_detail(request, pk):
         RegistrationApplication.objects.select_related("home_area", "organization"),
         pk,
     )
-    editable = app.applicant_id == request.user.pk and app.state in ("draft", "returned")
+    why_not_edit = services.why_not_update_registration(application=app, by=request.user)
+    editable = not why_not_edit
     form = forms.RegistrationForm(
         request.POST if request.POST.get("step") == "resubmit" else None, instance=app
     )
@@ -157,17 +142,14 @@ def registration_detail(request, pk):
                 return redirect("registry:registration", pk=app.pk)
         except ValidationError as exc:
             target = doc_form if request.POST.get("step") == "document" else form
-            _errors_to_form(target, exc)
+            apply_service_errors(target, exc)
         except (WorkflowError, PermissionDenied) as exc:
             # A message, not a form error: the form that was sent may no longer be shown
             # (staff accepted the application while the page was open).
             messages.error(request, str(getattr(exc, "detail", exc)))
         if request.POST.get("step") == "resubmit" and not editable:
-            messages.error(
-                request,
-                _("This application can no longer be changed: it is %(state)s.")
-                % {"state": app.get_state_display()},
-            )
+            for reason in why_not_edit:
+                messages.error(request, reason)
     return render(
         request,
         "registry/registration.html",
@@ -192,7 +174,7 @@ def file_group(request):
                 by=request.user, data=data, categories=form.cleaned_data["categories"]
             )
         except (ValidationError, WorkflowError) as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Filing submitted. Your community reviews it first."))
             return redirect("registry:filing", pk=filing.pk)
@@ -204,23 +186,21 @@ def filing_detail(request, pk):
     filing = get_visible_or_404(
         request.user, Filing.objects.select_related("community", "organization"), pk
     )
-    editable = filing.applicant_id == request.user.pk and filing.state == Filing.State.RETURNED
+    why_not_edit = services.why_not_resubmit_filing(filing=filing, by=request.user)
+    editable = not why_not_edit
     form = forms.FilingForm(request.POST or None, instance=filing)
     if request.method == "POST" and editable and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
         try:
             services.resubmit_filing(filing_id=filing.pk, by=request.user, data=data)
         except (ValidationError, WorkflowError) as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Resubmitted. Your community reviews it again."))
             return redirect("registry:filing", pk=filing.pk)
     if request.method == "POST" and not editable:
-        messages.error(
-            request,
-            _("This filing can no longer be changed: it is %(state)s.")
-            % {"state": filing.get_state_display()},
-        )
+        for reason in why_not_edit:
+            messages.error(request, reason)
     return render(
         request,
         "registry/filing.html",
@@ -252,7 +232,7 @@ def annual_report(request, pk):
                 upload=data.get("file") or None,
             )
         except (ValidationError, WorkflowError) as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -276,15 +256,9 @@ def certification(request, pk):
     applications = list(org.certifications.select_related("batch").order_by("-batch__year"))
     for cert in applications:
         cert.evidence_filename = Path(cert.evidence.name).name if cert.evidence else ""
-    is_enterprise = org.legal_form == Organization.LegalForm.SOCIAL_ENTERPRISE
-    can_apply = (
-        is_enterprise
-        and batch is not None
-        and not any(c.batch_id == batch.pk for c in applications)
-        and org.status == Organization.Status.ACTIVE
-    )
+    why_not_apply = services.why_not_apply_for_certification(organization=org)
     form = forms.CertificationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and can_apply and form.is_valid():
+    if request.method == "POST" and not why_not_apply and form.is_valid():
         data = form.cleaned_data
         try:
             services.apply_for_certification(
@@ -295,7 +269,7 @@ def certification(request, pk):
                 evidence=data.get("evidence") or None,
             )
         except (ValidationError, WorkflowError) as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("registry:certification", pk=org.pk)
     return render(
@@ -306,10 +280,6 @@ def certification(request, pk):
             "form": form,
             "batch": batch,
             "applications": applications,
-            "is_enterprise": is_enterprise,
-            "is_active": org.status == Organization.Status.ACTIVE,
-            "applied_in_batch": batch is not None
-            and any(c.batch_id == batch.pk for c in applications),
-            "can_apply": can_apply,
+            "why_not_apply": why_not_apply,
         },
     )

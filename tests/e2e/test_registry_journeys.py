@@ -103,7 +103,7 @@ def test_member_submits_the_annual_report(page, tmp_path):
     sign_in(page, "e2e_member")
     page.goto(page.base_url + "/portal/")
     page.get_by_role("link", name="年度报告").click()
-    page.get_by_label("年份").fill("2025")
+    page.get_by_label("年度").fill("2025")
     page.get_by_label("工作总结").fill("开展助老服务 120 场")
     page.get_by_label("收入（元）").fill("150000")
     page.get_by_label("支出（元）").fill("132000.50")

@@ -49,3 +49,13 @@ class FilingFactory(factory.django.DjangoModelFactory):
     member_count = 10
     activities = "每周排练"
     state = Filing.State.SUBMITTED
+
+
+class FiledGroupFactory(OrganizationFactory):
+    """A community group filed with its street: no credit code, a filing number."""
+
+    uscc = None
+    legal_form = Organization.LegalForm.COMMUNITY_GROUP
+    registration_level = Organization.RegistrationLevel.FILED
+    filing_number = factory.Sequence(lambda n: f"HTBA-TEST-{n:04d}")
+    contact_name = "孙丽"

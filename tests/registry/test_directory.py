@@ -8,9 +8,13 @@ from django.utils import timezone
 from huitian.models import Category
 from registry import selectors
 from tests.conftest import api_as
-from tests.registry.factories import OrganizationFactory
+from tests.registry.factories import (
+    OrganizationFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+
 URL = "/api/v1/organizations/"
 
 

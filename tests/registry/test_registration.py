@@ -4,16 +4,30 @@ import datetime
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from huitian.models import Notification, Role
+from huitian.access import Forbidden
+from huitian.models import Category, Notification, Role
+from huitian.services import assign_role
 from huitian.workflow import transitions_of
 from registry import services
-from registry.models import Organization, RegistrationApplication
+from registry.models import (
+    Organization,
+    RegistrationApplication,
+)
 from tests.conftest import api_as, make_user
-from tests.registry.factories import OrganizationFactory, RegistrationFactory, make_uscc
+from tests.registry.factories import (
+    FilingFactory,
+    OrganizationFactory,
+    RegistrationFactory,
+    make_uscc,
+)
+from tests.registry.helpers import pinned_list_queries
 
 pytestmark = pytest.mark.django_db
+
+
 URL = "/api/v1/registrations/"
 
 
@@ -31,6 +45,291 @@ def payload(cast, **extra):
     }
     data.update(extra)
     return data
+
+
+MATRIX = {
+    # role: (accept, approve)
+    "district": (200, 200),
+    "street_a": (200, 403),
+    "federation_a": (403, 403),
+    "community_a1": (403, 403),
+    "auditor": (403, 403),
+    "evaluator": (404, 404),  # an outside party: not assigned, so not visible
+    "street_b": (404, 404),
+    "community_b1": (404, 404),
+    "resident_other": (404, 404),
+}
+
+
+def test_registrations_list_queries(cast, django_assert_num_queries):
+    def make(n):
+        for _ in range(n):
+            app = RegistrationFactory()
+            app.categories.set(Category.objects.filter(code="elderly"))
+
+    # count, page, categories, documents (the caller's grants are cached on the user)
+    pinned_list_queries(
+        django_assert_num_queries, api_as(cast.street_a), "/api/v1/registrations/", make, 4
+    )
+
+
+def test_portal_apply_shows_field_errors_then_submits(cast, client_as):
+    c = client_as(cast.resident)
+    form = {
+        "name": "回天助老服务中心",
+        "legal_form": "social_service",
+        "registration_level": "district",
+        "home_area": cast.area("110114011001").pk,
+        "categories": [],
+        "uscc": "123",
+        "legal_representative": "张明",
+        "contact_name": "张明",
+        "contact_phone": "12345",
+        "purpose": "助老",
+    }
+    r = c.post("/portal/registrations/new/", form)
+    assert r.status_code == 200
+    assert r.context["form"].errors.keys() >= {"uscc", "contact_phone"}
+    assert "invalid-feedback" in r.content.decode()
+    form.update(uscc="", contact_phone="13800138000")
+    r = c.post("/portal/registrations/new/", form)
+    app = RegistrationApplication.objects.get(applicant=cast.resident)
+    assert r.status_code == 302 and r.url == f"/portal/registrations/{app.pk}/"
+    assert app.state == "submitted"
+    assert "回天助老服务中心" in c.get("/portal/").content.decode()
+
+
+def test_portal_pages_need_sign_in_and_hide_others(cast, client, client_as):
+    app = RegistrationFactory(applicant=cast.resident)
+    assert client.get("/portal/").status_code == 302
+    assert client_as(cast.resident_other).get(f"/portal/registrations/{app.pk}/").status_code == 404
+    assert client_as(cast.resident).get(f"/portal/registrations/{app.pk}/").status_code == 200
+
+
+def test_portal_resubmits_a_returned_application(cast, client_as):
+    app = RegistrationFactory(applicant=cast.resident, state="returned", missing_items=["章程"])
+    c = client_as(cast.resident)
+    page = c.get(f"/portal/registrations/{app.pk}/").content.decode()
+    assert "章程" in page
+    data = {
+        "step": "resubmit",
+        "name": app.name,
+        "legal_form": app.legal_form,
+        "registration_level": app.registration_level,
+        "home_area": app.home_area_id,
+        "uscc": "",
+        "legal_representative": "张明",
+        "contact_name": "张明",
+        "contact_phone": "13800138000",
+        "purpose": "补充了章程",
+    }
+    assert c.post(f"/portal/registrations/{app.pk}/", data).status_code == 302
+    app.refresh_from_db()
+    assert app.state == "submitted" and app.purpose == "补充了章程"
+
+
+def test_admin_queue_is_scoped_and_actions_call_services(cast, client_as):
+    mine = RegistrationFactory(name="甲街道申请")
+    RegistrationFactory(name="乙街道申请", home_area=cast.area("110114008001"))
+    c = client_as(cast.street_a)
+    page = c.get("/admin/registry/registrationapplication/").content.decode()
+    assert "甲街道申请" in page and "乙街道申请" not in page
+    r = c.post(
+        "/admin/registry/registrationapplication/",
+        {"action": "accept", "_selected_action": [mine.pk]},
+        follow=True,
+    )
+    assert r.status_code == 200
+    mine.refresh_from_db()
+    assert mine.state == "accepted" and mine.decision_due
+    # street staff may not approve: the refusal is a message, nothing changes
+    r = c.post(
+        "/admin/registry/registrationapplication/",
+        {"action": "approve", "_selected_action": [mine.pk], "apply": "1", "uscc": ""},
+        follow=True,
+    )
+    assert "您无权在此进行该操作" in r.content.decode()
+    mine.refresh_from_db()
+    assert mine.state == "accepted"
+    # the district approves with a code through the action form
+    from tests.registry.factories import make_uscc
+
+    r = client_as(cast.district).post(
+        "/admin/registry/registrationapplication/",
+        {"action": "approve", "_selected_action": [mine.pk], "apply": "1", "uscc": make_uscc(42)},
+        follow=True,
+    )
+    mine.refresh_from_db()
+    assert mine.state == "approved" and mine.organization.uscc == make_uscc(42)
+
+
+def test_admin_paper_application_outside_the_clerks_area_is_a_field_error(cast, client_as):
+    c = client_as(cast.street_a)
+    data = {
+        "name": "纸质申请中心",
+        "legal_form": "social_service",
+        "registration_level": "district",
+        "home_area": cast.area("110114008001").pk,
+        "uscc": "",
+        "legal_representative": "张明",
+        "contact_name": "张明",
+        "contact_phone": "13800138000",
+        "purpose": "助老",
+    }
+    page = c.get("/admin/registry/registrationapplication/add/")
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    r = c.post("/admin/registry/registrationapplication/add/", data)
+    assert r.status_code == 200
+    assert "home_area" in r.context["adminform"].form.errors
+    data["home_area"] = cast.area("110114011001").pk
+    r = c.post("/admin/registry/registrationapplication/add/", data)
+    assert r.status_code == 302, r.context["adminform"].form.errors
+    app = RegistrationApplication.objects.get(name="纸质申请中心")
+    assert app.channel == "paper" and app.state == "submitted"
+
+
+def test_approval_reactivates_a_suspended_organization(cast):
+    from registry import services
+    from tests.registry.factories import make_uscc
+
+    org = OrganizationFactory(status="suspended", uscc=make_uscc(61))
+    app = RegistrationFactory(state="accepted", organization=org, uscc=org.uscc)
+    services.approve_registration(application_id=app.pk, by=cast.district)
+    org.refresh_from_db()
+    assert org.status == "active"
+    assert Organization.objects.filter(uscc=org.uscc).count() == 1
+
+
+def test_admin_change_page_of_an_application_is_read_only(cast, client_as):
+    app = RegistrationFactory(name="只读申请")
+    c = client_as(cast.street_a)
+    url = f"/admin/registry/registrationapplication/{app.pk}/change/"
+    page = c.get(url)
+    assert page.status_code == 200
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data["name"] = "改名"
+    assert c.post(url, data).status_code == 302
+    app.refresh_from_db()
+    assert app.name == "只读申请" and app.state == "submitted"
+
+
+def test_registration_create_is_idempotent(cast):
+    from tests.registry.test_registration import payload
+
+    client = api_as(cast.resident)
+    body = payload(cast)
+    first = client.post("/api/v1/registrations/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/api/v1/registrations/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert RegistrationApplication.objects.filter(applicant=cast.resident).count() == 1
+
+
+def test_deadline_alert_task_runs_the_service(cast):
+    import datetime
+
+    from registry import tasks
+
+    RegistrationFactory(state="accepted", decision_due=datetime.date(2000, 1, 3))
+    assert tasks.send_registration_deadline_alerts.delay().get() == 1
+
+
+def test_admin_auditor_gets_no_actions_that_would_do_nothing(cast, client_as):
+    app = RegistrationFactory(name="审计只看")
+    r = client_as(cast.auditor).get("/admin/registry/registrationapplication/")
+    assert r.status_code == 200 and "审计只看" in r.content.decode()
+    assert r.context["action_form"] is None
+    client_as(cast.auditor).post(
+        "/admin/registry/registrationapplication/",
+        {"action": "accept", "_selected_action": [app.pk]},
+    )
+    app.refresh_from_db()
+    assert app.state == "submitted"
+
+
+def test_admin_approving_several_with_one_code_is_refused_on_the_form(cast, client_as):
+    from tests.registry.factories import make_uscc
+
+    first = RegistrationFactory(state="accepted")
+    second = RegistrationFactory(state="accepted")
+    r = client_as(cast.district).post(
+        "/admin/registry/registrationapplication/",
+        {
+            "action": "approve",
+            "_selected_action": [first.pk, second.pk],
+            "apply": "1",
+            "uscc": make_uscc(77),
+        },
+    )
+    assert r.status_code == 200 and "一个代码只属于一个组织" in r.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == second.state == "accepted"
+
+
+def test_admin_action_says_when_selected_rows_are_outside_the_clerks_areas(cast, client_as):
+    from registry.admin import RegistrationApplicationAdmin
+
+    mine = RegistrationFactory(name="本街道")
+    other = RegistrationFactory(name="外街道", home_area=cast.area("110114008001"))
+    c = client_as(cast.street_a)
+    request = c.get("/admin/registry/registrationapplication/").wsgi_request
+    request._messages = __import__(
+        "django.contrib.messages.storage.fallback", fromlist=["FallbackStorage"]
+    ).FallbackStorage(request)
+    model_admin = RegistrationApplicationAdmin(RegistrationApplication, None)
+    model_admin.accept(request, RegistrationApplication.objects.filter(pk__in=[mine.pk, other.pk]))
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.state == "accepted" and other.state == "submitted"
+    texts = [str(m) for m in request._messages]
+    assert any("不在您的工作范围内" in t for t in texts), texts
+
+
+def test_portal_late_upload_or_resubmit_says_why_instead_of_doing_nothing(cast, client_as):
+    app = RegistrationFactory(applicant=cast.resident, state="accepted")
+    c = client_as(cast.resident)
+    url = f"/portal/registrations/{app.pk}/"
+    upload = SimpleUploadedFile("章程.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    r = c.post(url, {"step": "document", "title": "章程", "file": upload})
+    said = [m for m in r.context["messages"] if m.level_tag == "error"]
+    assert r.status_code == 200 and said, r.content.decode()[:500]
+    r = c.post(url, {"step": "resubmit", "name": "改名"})
+    # The service's own reason (why_not_update_registration), not a copy in the view.
+    assert r.status_code == 200 and "只有草稿或退回补正的申请可以修改" in r.content.decode()
+    app.refresh_from_db()
+    assert app.name != "改名" and not app.documents.exists()
+
+
+def test_portal_lists_only_the_users_own_records_in_constant_queries(
+    cast, client_as, django_assert_max_num_queries
+):
+    mine = RegistrationFactory(name="我的申请", applicant=cast.resident)
+    RegistrationFactory(name="别人的申请", applicant=cast.resident_other)
+    FilingFactory(name="我的社区队伍", applicant=cast.resident)
+    FilingFactory(name="别人的社区队伍", applicant=cast.resident_other)
+    org = OrganizationFactory(name="我参加的组织")
+    OrganizationFactory(name="我没参加的组织")
+    assign_role(user=cast.resident, role=Role.ORG_MEMBER, organization=org)
+    c = client_as(cast.resident)
+    c.get("/portal/")  # warm the per-process caches
+    with django_assert_max_num_queries(30) as first:
+        page = c.get("/portal/").content.decode()
+    assert "我的申请" in page and "我的社区队伍" in page
+    assert "别人的申请" not in page and "别人的社区队伍" not in page
+    assert "我参加的组织" in page and "我没参加的组织" not in page
+    for n in range(5):
+        RegistrationFactory(name=f"我的申请{n}", applicant=cast.resident)
+        FilingFactory(name=f"我的社区队伍{n}", applicant=cast.resident)
+    with django_assert_max_num_queries(30) as second:
+        page = c.get("/portal/").content.decode()
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert f"/portal/registrations/{mine.pk}/" in page and "我的社区队伍4" in page
 
 
 def test_full_journey_creates_the_organization(cast):
@@ -116,21 +415,6 @@ def test_approve_without_a_code_is_a_field_error(cast):
     assert RegistrationApplication.objects.get(pk=app.pk).state == "accepted"
 
 
-# Permission matrix: who may take which step on an application in street A's community A1.
-MATRIX = {
-    # role: (accept, approve)
-    "district": (200, 200),
-    "street_a": (200, 403),
-    "federation_a": (403, 403),
-    "community_a1": (403, 403),
-    "auditor": (403, 403),
-    "evaluator": (404, 404),  # an outside party: not assigned, so not visible
-    "street_b": (404, 404),
-    "community_b1": (404, 404),
-    "resident_other": (404, 404),
-}
-
-
 @pytest.mark.parametrize("who", MATRIX)
 def test_permission_matrix(cast, who):
     user = getattr(cast, who)
@@ -169,7 +453,6 @@ def test_paper_application_entered_by_staff(cast):
 
 
 def test_paper_application_by_a_resident_is_refused(cast):
-    from huitian.access import Forbidden
 
     with pytest.raises(Forbidden):
         services.create_registration(
@@ -191,9 +474,6 @@ def test_community_group_cannot_register_directly(cast):
     r = api_as(cast.resident).post(URL, payload(cast, legal_form="community_group"), format="json")
     assert r.status_code == 400
     assert "legal_form" in r.json()["fields"]
-
-
-# --- 统一社会信用代码 -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -232,9 +512,6 @@ def test_chinese_error_messages_by_default(cast):
         "18" in r.json()["fields"]["uscc"][0]
         and "统一社会信用代码" in r.json()["fields"]["uscc"][0]
     )
-
-
-# --- deadline on the working-day calendar ---------------------------------------------
 
 
 def test_deadline_skips_national_day_and_counts_adjusted_weekends(cast):
@@ -296,9 +573,6 @@ def test_queue_endpoint(cast):
     assert api_as(cast.resident).get(f"{URL}queue/").status_code == 403
 
 
-# --- concurrency ----------------------------------------------------------------------
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_approvers_at_once_make_one_approval():
     from huitian import services as kernel
@@ -337,9 +611,6 @@ def test_two_approvers_at_once_make_one_approval():
     assert transitions_of(app).filter(step="approve").count() == 1
 
 
-# --- uploads --------------------------------------------------------------------------
-
-
 def test_upload_limits(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -367,3 +638,42 @@ def test_a_draft_stays_with_its_applicant_until_submitted(cast):
     assert api_as(cast.resident).get(f"{URL}{draft.pk}/").status_code == 200
     assert api_as(cast.resident).post(f"{URL}{draft.pk}/submit/").status_code == 200
     assert api_as(cast.street_a).get(f"{URL}{draft.pk}/").status_code == 200
+
+
+def test_paper_application_with_a_taken_code_names_the_holder_beside_the_field(cast, client_as):
+    """The rule lives in check_uscc (the admin form no longer repeats it); staff learn who
+    holds the code, beside the field."""
+    from tests.registry.factories import make_uscc
+    from tests.registry.helpers import form_data
+
+    holder = OrganizationFactory(name="已登记的中心", uscc=make_uscc(5501))
+    c = client_as(cast.street_a)
+    url = "/admin/registry/registrationapplication/add/"
+    data = form_data(c.get(url))
+    data.update(
+        {
+            "name": "纸质申请",
+            "legal_form": "social_service",
+            "registration_level": "district",
+            "home_area": cast.area("110114011001").pk,
+            "uscc": holder.uscc,
+            "legal_representative": "张明",
+            "contact_name": "张明",
+            "contact_phone": "13800138000",
+            "purpose": "助老",
+        }
+    )
+    r = c.post(url, data)
+    assert r.status_code == 200
+    (message,) = r.context["adminform"].form.errors["uscc"]
+    assert "已登记的中心" in message and str(holder.pk) in message
+    assert not RegistrationApplication.objects.filter(name="纸质申请").exists()
+
+
+def test_why_not_update_registration_says_who_and_when(cast):
+    app = RegistrationFactory(applicant=cast.resident, state="returned")
+    assert services.why_not_update_registration(application=app, by=cast.resident) == []
+    assert services.why_not_update_registration(application=app, by=cast.resident_other)
+    app.state = "accepted"
+    (reason,) = services.why_not_update_registration(application=app, by=cast.resident)
+    assert "只有草稿或退回补正的申请可以修改" in reason

@@ -1,150 +1,193 @@
-"""The API for enforcement and exit (R9) and the four agency services (R6): the happy
-paths, every refusal, the permission matrix and pinned list query counts."""
+"""Deregistration, liquidation and guided exit (R9)."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from huitian.access import Forbidden
 from huitian.models import Role
-from huitian.workflow import transitions_of
-from registry import services
-from registry.models import AgencyRecord, Deregistration, Interview, Organization
+from huitian.workflow import WorkflowError, transitions_of
+from registry import selectors, services
+from registry.models import (
+    AnnualReport,
+    Deregistration,
+    LiquidationAsset,
+    Organization,
+)
 from tests.conftest import api_as, make_user
 from tests.registry.factories import OrganizationFactory
+from tests.registry.helpers import pinned_list_queries
 
 pytestmark = pytest.mark.django_db
 
 
-def _pinned(django_assert_num_queries, client, url, make, expected):
-    """The same number of queries for 2 rows and for 12: nothing runs per row."""
-    make(2)
-    client.get(url)  # warm per-process caches
-    with django_assert_num_queries(expected):
-        first = client.get(url).json()["count"]
-    make(10)
-    with django_assert_num_queries(expected):
-        second = client.get(url).json()["count"]
-    assert second == first + 10
-
-
-# --- Administrative interviews -------------------------------------------------------------
-
-
-def _interview_payload(org, **extra):
-    return {
-        "organization": org.pk,
-        "reason": "no_inspection",
-        "details": "2025 年度未参加年检",
-        "held_on": "2026-04-01",
-        **extra,
+def _asset_form(dereg, rows):
+    data = {
+        "assets-TOTAL_FORMS": str(len(rows)),
+        "assets-INITIAL_FORMS": "0",
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+        "huitian-transition-content_type-object_id-TOTAL_FORMS": "0",
+        "huitian-transition-content_type-object_id-INITIAL_FORMS": "0",
+        "organization": dereg.organization_id,
+        "kind": dereg.kind,
+        "reason": dereg.reason,
     }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"assets-{i}-{key}"] = value
+    return data
 
 
-def test_interview_is_held_and_its_outcome_recorded(cast):
+def test_deregistration_refused_until_the_inventory_is_disposed_and_balances(cast):
     org = OrganizationFactory()
-    member = make_user("iv_member", Role.ORG_MEMBER, organization=org)
-    r = api_as(cast.street_a).post("/api/v1/interviews/", _interview_payload(org), format="json")
-    assert r.status_code == 201, r.json()
-    body = r.json()
-    assert body["conducted_by"] == "street_a" and body["outcome"] == ""
-    assert body["reason_display"]
-    assert member.notifications.filter(kind="registry.interview").exists()
-    iid = body["id"]
-    r = api_as(cast.street_a).post(
-        f"/api/v1/interviews/{iid}/outcome/",
-        {"outcome": "限期一个月补交年报", "follow_up_on": "2026-05-01"},
-        format="json",
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="理事会决议解散"
     )
-    assert r.status_code == 200, r.json()
-    assert r.json()["outcome"] == "限期一个月补交年报"
-    interview = Interview.objects.get(pk=iid)
-    assert interview.follow_up_on == datetime.date(2026, 5, 1)
-    # The organization reads its own interviews.
-    assert api_as(member).get(f"/api/v1/interviews/{iid}/").status_code == 200
+    with pytest.raises(WorkflowError) as exc:  # skip liquidation
+        services.complete_deregistration(deregistration_id=dereg.pk, by=cast.district)
+    assert exc.value.code == "illegal_transition"
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    org.refresh_from_db()
+    assert org.status == "liquidating"
+    LiquidationAsset.objects.create(
+        deregistration=dereg, description="办公电脑", value=Decimal("3000")
+    )
+    cash = LiquidationAsset.objects.create(
+        deregistration=dereg,
+        description="银行存款",
+        value=Decimal("12000.50"),
+        disposal="transferred",
+        disposed_value=Decimal("12000.50"),
+        recipient="回天社会工作服务中心",
+    )
+    with pytest.raises(WorkflowError) as exc:
+        services.complete_deregistration(deregistration_id=dereg.pk, by=cast.district)
+    assert exc.value.code == "inventory_incomplete" and "办公电脑" in str(exc.value.detail)
+    LiquidationAsset.objects.filter(description="办公电脑").update(
+        disposal="sold", disposed_value=Decimal("2500"), recipient="买受人"
+    )
+    with pytest.raises(WorkflowError) as exc:  # sold below book value: does not balance
+        services.complete_deregistration(deregistration_id=dereg.pk, by=cast.district)
+    assert exc.value.code == "inventory_incomplete"
+    assert "15000.50" in str(exc.value.detail) and "14500.50" in str(exc.value.detail)
+    LiquidationAsset.objects.filter(description="办公电脑").update(disposed_value=Decimal("3000"))
+    assert cash.pk
+    services.complete_deregistration(deregistration_id=dereg.pk, by=cast.district)
+    org.refresh_from_db()
+    assert org.status == "deregistered"
+    steps = [t.step for t in transitions_of(org)]
+    assert steps == ["start_liquidation", "deregister"]
 
 
-def test_interview_refusals(cast):
-    org = OrganizationFactory()
-    r = api_as(cast.street_a).post(
-        "/api/v1/interviews/", _interview_payload(org, reason="nonsense"), format="json"
-    )
-    assert r.status_code == 400 and "reason" in r.json()["fields"]
-    r = api_as(cast.street_a).post(
-        "/api/v1/interviews/", _interview_payload(org, held_on=""), format="json"
-    )
-    assert r.status_code == 400 and "held_on" in r.json()["fields"]
-    interview = services.hold_interview(
-        organization_id=org.pk, by=cast.street_a, reason="other", held_on=datetime.date(2026, 4, 1)
-    )
-    r = api_as(cast.street_a).post(
-        f"/api/v1/interviews/{interview.pk}/outcome/", {"outcome": ""}, format="json"
-    )
-    assert r.status_code == 400 and r.json()["code"] == "invalid"
-    assert "outcome" in r.json()["fields"]
-
-
-@pytest.mark.parametrize(
-    ("who", "read", "write"),
-    [
-        ("district", 200, 201),
-        ("street_a", 200, 201),
-        ("auditor", 200, 403),
-        ("evaluator", 404, 404),  # outside party, not assigned
-        ("federation_a", 200, 403),
-        ("street_b", 404, 404),
-        ("community_b1", 404, 404),
-        ("resident", 404, 404),
-    ],
-)
-def test_interview_permission_matrix(cast, who, read, write):
-    org = OrganizationFactory()
-    interview = services.hold_interview(
-        organization_id=org.pk, by=cast.street_a, reason="other", held_on=datetime.date(2026, 4, 1)
-    )
-    client = api_as(getattr(cast, who))
-    assert client.get(f"/api/v1/interviews/{interview.pk}/").status_code == read
-    r = client.post("/api/v1/interviews/", _interview_payload(org), format="json")
-    assert r.status_code == write, r.json()
-    r = client.post(
-        f"/api/v1/interviews/{interview.pk}/outcome/", {"outcome": "整改完成"}, format="json"
-    )
-    assert r.status_code == (200 if write == 201 else write), r.json()
-    if write != 201:
-        assert Interview.objects.filter(organization=org).count() == 1
-        assert Interview.objects.get(pk=interview.pk).outcome == ""
-
-
-def test_interview_list_is_scoped(cast):
-    mine, theirs = OrganizationFactory(), OrganizationFactory(home_area=cast.area("110114008001"))
-    for org, by in ((mine, cast.street_a), (theirs, cast.street_b)):
-        services.hold_interview(
-            organization_id=org.pk, by=by, reason="other", held_on=datetime.date(2026, 4, 1)
+def test_merger_records_the_surviving_organization(cast):
+    org, survivor = OrganizationFactory(), OrganizationFactory()
+    with pytest.raises(ValidationError) as exc:  # a field error: the survivor is required
+        services.open_deregistration(
+            organization_id=org.pk, by=cast.district, kind="merger", reason="合并"
         )
-    names = [
-        row["organization_name"]
-        for row in api_as(cast.street_a).get("/api/v1/interviews/").json()["results"]
-    ]
-    assert names == [mine.name]
-    assert api_as(cast.district).get("/api/v1/interviews/").json()["count"] == 2
-    assert api_as(cast.resident).get("/api/v1/interviews/").json()["count"] == 0
+    assert list(exc.value.error_dict) == ["surviving_organization"]
+    assert not Deregistration.objects.filter(organization=org).exists()
+    dereg = services.open_deregistration(
+        organization_id=org.pk,
+        by=cast.district,
+        kind="merger",
+        reason="合并",
+        surviving_organization_id=survivor.pk,
+    )
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    services.complete_deregistration(deregistration_id=dereg.pk, by=cast.district)
+    org.refresh_from_db()
+    assert org.status == "merged" and org.merged_into == survivor
 
 
-def test_interviews_list_queries(cast, django_assert_num_queries):
-    def make(n):
-        for _ in range(n):
-            services.hold_interview(
-                organization_id=OrganizationFactory().pk,
-                by=cast.street_a,
-                reason="other",
-                held_on=datetime.date(2026, 4, 1),
-            )
+def test_deregistration_permissions(cast):
+    org = OrganizationFactory()
+    member = make_user("m3", Role.ORG_MEMBER, organization=org)
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=member, kind="dissolution", reason="解散"
+    )
+    assert dereg.state == "applied"
+    with pytest.raises(WorkflowError):
+        services.open_deregistration(
+            organization_id=org.pk, by=cast.district, kind="dissolution", reason="again"
+        )
+    for user in (member, cast.street_a, cast.auditor):
+        with pytest.raises(Forbidden):
+            services.start_liquidation(deregistration_id=dereg.pk, by=user)
+    assert Deregistration.objects.get(pk=dereg.pk).state == "applied"
 
-    # count, page (organization and conducted_by joined)
-    _pinned(django_assert_num_queries, api_as(cast.street_a), "/api/v1/interviews/", make, 2)
+
+def test_guided_exit_candidates(cast):
+    year = timezone.localdate().year - 1
+    old = datetime.datetime(year - 1, 1, 1, tzinfo=datetime.UTC)
+    failed, silent, fine = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
+    Organization.objects.update(created_at=old)
+    AnnualReport.objects.create(organization=failed, year=year, summary="x", conclusion="fail")
+    AnnualReport.objects.create(organization=fine, year=year, summary="x", conclusion="pass")
+    assert set(selectors.guided_exit_candidates(year=year)) == {failed, silent}
 
 
-# --- Deregistration ---------------------------------------------------------------------------
+def test_admin_inventory_goes_through_the_services(cast, client_as):
+    org = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="理事会决议解散"
+    )
+    url = f"/admin/registry/deregistration/{dereg.pk}/change/"
+    # Before liquidation there is nothing to inventory: the inline offers no rows.
+    page = client_as(cast.district).get(url)
+    assert (
+        'name="assets-TOTAL_FORMS"' not in page.content.decode()
+        or "assets-0-description" not in page.content.decode()
+    )
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    row = {
+        "description": "办公桌椅",
+        "value": "800.00",
+        "disposal": "donated",
+        "disposed_value": "800.00",
+        "recipient": "龙博苑社区居委会",
+    }
+    saved = client_as(cast.district).post(url, _asset_form(dereg, [row]))
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    asset = LiquidationAsset.objects.get(deregistration=dereg)
+    assert (asset.description, asset.disposal, asset.recipient) == (
+        "办公桌椅",
+        "donated",
+        "龙博苑社区居委会",
+    )
+    # The auditor reads the inventory but cannot add to it.
+    refused = client_as(cast.auditor).post(
+        url, _asset_form(dereg, [{**row, "description": "再加一项"}])
+    )
+    assert refused.status_code == 403
+    assert LiquidationAsset.objects.filter(deregistration=dereg).count() == 1
+
+
+def test_admin_recorded_inventory_rows_are_shown_fixed_not_silently_ignored(cast, client_as):
+    org = OrganizationFactory()
+    other = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="理事会决议解散"
+    )
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    services.record_liquidation_asset(
+        deregistration_id=dereg.pk, by=cast.district, description="办公桌椅", value="800.00"
+    )
+    url = f"/admin/registry/deregistration/{dereg.pk}/change/"
+    page = client_as(cast.district).get(url)
+    assert page.status_code == 200
+    inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.prefix == "assets")
+    recorded = inline.formset.forms[0]
+    assert recorded.fields["description"].disabled and recorded.fields["value"].disabled
+    assert not recorded.fields["disposal"].disabled  # still to be disposed of
+    assert "organization" in page.context["adminform"].readonly_fields
+    client_as(cast.district).post(url, {**_asset_form(dereg, []), "organization": other.pk})
+    dereg.refresh_from_db()
+    assert dereg.organization_id == org.pk
 
 
 def test_deregistration_journey_through_the_api(cast):
@@ -398,116 +441,36 @@ def test_deregistrations_list_queries(cast, django_assert_num_queries):
             )
 
     # count, page, assets (inventory problems read the prefetched assets)
-    _pinned(django_assert_num_queries, api_as(cast.district), "/api/v1/deregistrations/", make, 3)
-
-
-# --- Four agency services ----------------------------------------------------------------------
-
-
-def _group(**extra):
-    return OrganizationFactory(
-        uscc=None,
-        registration_level="filed",
-        legal_form="community_group",
-        filing_number=None,
-        **extra,
+    pinned_list_queries(
+        django_assert_num_queries, api_as(cast.district), "/api/v1/deregistrations/", make, 3
     )
 
 
-def _agency_payload(org, **extra):
-    return {
-        "organization": org.pk,
-        "kind": "custody",
-        "date": "2026-03-01",
-        "title": "活动经费代管协议",
-        "amount": "5000.00",
-        **extra,
-    }
+def test_admin_deregistration_refusal_is_a_message(cast, client_as):
+    from registry import services
 
-
-def test_agency_record_by_the_federation_read_by_the_group(cast):
-    group = _group()
-    member = make_user("ag_member", Role.ORG_MEMBER, organization=group)
-    r = api_as(cast.federation_a).post("/api/v1/agency-records/", _agency_payload(group))
-    assert r.status_code == 201, r.json()
-    assert r.json()["recorded_by"] == "federation_a" and r.json()["amount"] == "5000.00"
-    rows = api_as(member).get("/api/v1/agency-records/").json()["results"]
-    assert [row["title"] for row in rows] == ["活动经费代管协议"]
-    other = make_user("ag_other", Role.ORG_MEMBER, organization=_group())
-    assert api_as(other).get("/api/v1/agency-records/").json()["count"] == 0
-    assert api_as(cast.federation_b).get("/api/v1/agency-records/").json()["count"] == 0
-
-
-def test_agency_record_refusals(cast):
-    group = _group()
-    fed = api_as(cast.federation_a)
-    r = fed.post("/api/v1/agency-records/", _agency_payload(group, kind="bribe"))
-    assert r.status_code == 400 and "kind" in r.json()["fields"]
-    r = fed.post("/api/v1/agency-records/", _agency_payload(group, title=""))
-    assert r.status_code == 400 and "title" in r.json()["fields"]
-    # The four agency services are for filed groups only: a registered one is not a choice.
-    registered = OrganizationFactory()
-    r = fed.post("/api/v1/agency-records/", _agency_payload(registered))
-    assert r.status_code == 400 and "organization" in r.json()["fields"]
-    assert not AgencyRecord.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("who", "read", "write"),
-    [
-        ("federation_a", 200, 201),
-        ("member", 200, 403),
-        ("street_a", 200, 403),
-        ("auditor", 200, 403),
-        ("federation_b", 404, 404),
-        ("street_b", 404, 404),
-        ("resident", 404, 404),
-    ],
-)
-def test_agency_record_permission_matrix(cast, who, read, write):
-    group = _group()
-    member = make_user("ag_m", Role.ORG_MEMBER, organization=group)
-    user = member if who == "member" else getattr(cast, who)
-    record = services.record_agency_service(
-        organization_id=group.pk,
-        by=cast.federation_a,
-        kind="errand",
-        date=datetime.date(2026, 3, 2),
-        title="代办变更登记",
+    org = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="解散"
     )
-    client = api_as(user)
-    assert client.get(f"/api/v1/agency-records/{record.pk}/").status_code == read
-    r = client.post("/api/v1/agency-records/", _agency_payload(group))
-    assert r.status_code == write, r.json()
-    assert AgencyRecord.objects.count() == (2 if write == 201 else 1)
-
-
-def test_agency_records_list_queries(cast, django_assert_num_queries):
-    def make(n):
-        for _ in range(n):
-            services.record_agency_service(
-                organization_id=_group().pk,
-                by=cast.federation_a,
-                kind="training",
-                date=datetime.date(2026, 3, 2),
-                title="财务培训",
-            )
-
-    # count, page (organization and recorded_by joined)
-    _pinned(
-        django_assert_num_queries, api_as(cast.federation_a), "/api/v1/agency-records/", make, 2
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    dereg.assets.create(description="打印机", value=800)
+    r = client_as(cast.district).post(
+        "/admin/registry/deregistration/",
+        {"action": "deregister", "_selected_action": [dereg.pk]},
+        follow=True,
     )
+    assert "打印机" in r.content.decode()
+    org.refresh_from_db()
+    assert org.status == "liquidating"
 
 
-def test_new_creates_are_idempotent(cast):
-    group = _group()
-    client = api_as(cast.federation_a)
-    first = client.post(
-        "/api/v1/agency-records/", _agency_payload(group), HTTP_IDEMPOTENCY_KEY="agency-1"
+def test_start_liquidation_writes_the_organizations_history(cast):
+    """The status step is saved through the model, so the admin's history shows it."""
+    org = OrganizationFactory()
+    dereg = services.open_deregistration(
+        organization_id=org.pk, by=cast.district, kind="dissolution", reason="解散"
     )
-    again = client.post(
-        "/api/v1/agency-records/", _agency_payload(group), HTTP_IDEMPOTENCY_KEY="agency-1"
-    )
-    assert first.status_code == again.status_code == 201
-    assert first.json()["id"] == again.json()["id"]
-    assert AgencyRecord.objects.count() == 1
+    services.start_liquidation(deregistration_id=dereg.pk, by=cast.district)
+    assert org.history.filter(status="liquidating").exists()
+    assert transitions_of(org).filter(step="start_liquidation").exists()
