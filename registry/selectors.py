@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huitian.access import organization_ids, staff_areas, visible
+from huitian.access import countable, organization_ids, staff_areas, visible
 from huitian.models import Area, Category
 from huitian.validators import mask_name, mask_phone
 from huitian.workdays import WorkingCalendar
@@ -236,7 +236,7 @@ def party_coverage(user=None, *, level: str = Area.Level.STREET) -> list[Coverag
     organization of any type, out of the active ones whose home area lies there."""
     orgs = Org.objects.filter(status=Org.Status.ACTIVE)
     if user is not None:
-        orgs = visible(user, orgs)
+        orgs = countable(user, orgs)  # figures: the evaluator counts its area too
     rows = orgs.values("home_area__path").annotate(
         total=Count("pk"),
         covered=Count("pk", filter=~Q(party_organization=Org.PartyOrganization.NONE)),

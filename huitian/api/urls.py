@@ -13,7 +13,6 @@ from huitian.api import views
 from huitian.api.guard import guarded
 from huitian.plugins import app_module
 
-DOMAIN_APPS = settings.DOMAIN_APPS
 
 
 class APIRoot(routers.APIRootView):
@@ -32,7 +31,7 @@ router.register("areas", views.AreaViewSet, basename="area")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 
 extra_patterns = []
-for app in DOMAIN_APPS:
+for app in settings.DOMAIN_APPS:
     module = app_module(app, "api_urls")
     if module is None:
         continue

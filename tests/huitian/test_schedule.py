@@ -14,14 +14,6 @@ from huitian.plugins import declared_schedule
 pytestmark = pytest.mark.django_db
 
 TASK_NAME = re.compile(r"^(huitian|registry|procurement|volunteers|credit)\.[a-z][a-z0-9_]*$")
-# Tasks whose app still has to adopt the rule (reported to the integrator).
-PENDING_RENAMES = {
-    "registry.tasks.send_registration_deadline_alerts": (
-        "registry.send_registration_deadline_alerts"
-    ),
-    "registry.tasks.flag_missing_annual_reports": "registry.flag_missing_annual_reports",
-}
-
 
 def _project_tasks() -> set[str]:
     celery_app.loader.import_default_modules()
@@ -77,7 +69,7 @@ def test_every_declared_job_names_a_registered_task():
 
 
 def test_task_names_follow_the_rule():
-    wrong = {name for name in _project_tasks() if not TASK_NAME.match(name)} - set(PENDING_RENAMES)
+    wrong = {name for name in _project_tasks() if not TASK_NAME.match(name)}
     assert not wrong, f"task names must be '<app>.<verb_noun>': {sorted(wrong)}"
 
 

@@ -117,3 +117,6 @@ def test_party_coverage(cast):
         "110114008": 1,
     }
     assert api_as(cast.resident).get(f"{URL}party-coverage/").status_code == 403
+    # The evaluator reads no records, but does read the figures of its area.
+    r = api_as(cast.evaluator).get(f"{URL}party-coverage/")
+    assert {row["area"]["code"]: row["organizations"] for row in r.json()} == {"110114011": 2}
