@@ -6,22 +6,52 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.access import Forbidden, require
-from huitian.models import Area, Category, Role, User
+from huitian.models import Area, Category, User
+from huitian.selectors import organization_members
 from huitian.services import notify
 from huitian.sweep import send_task
+from huitian.uploads import validate_photo
 from huitian.validators import normalize_phone
 from huitian.workdays import WorkingCalendar
 from huitian.workflow import WorkflowError, move, record_creation
 from procurement import refdata
+from procurement.error_codes import ErrorCode
 from procurement.models import Need, NeedPhoto
+from procurement.models.needs import TEXT_LIMIT, TITLE_LIMIT
 
 MAX_PHOTOS = 6
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+# What a person may write into each stored text (the text column is unbounded in the
+# database, so the service is where the limit holds for every door).
+LIMITS = {
+    "title": TITLE_LIMIT,
+    "text": TEXT_LIMIT,
+    "address": 200,
+    "contact_name": 60,
+    "contact_phone": 20,
+    "note": 1000,
+    "comment": 1000,
+}
+
+# Doors where residents write for themselves: they leave a phone number or say they are
+# anonymous. The 12345 hotline and staff reports carry the caller's record elsewhere.
+RESIDENT_CHANNELS = frozenset(
+    {
+        Need.Channel.WEB_FORM,
+        Need.Channel.API,
+        Need.Channel.CHANGPING_APP,
+        Need.Channel.HUITIAN_PLATFORM,
+        Need.Channel.HLG_NET,
+        Need.Channel.TTY_NET,
+    }
+)
+
+# Kept importable for callers outside this module until they use the kernel selector.
+org_members = organization_members
 
 
 def default_deadlines() -> tuple[int, int]:
@@ -41,21 +71,32 @@ def deadlines_for(category: Category) -> tuple[int, int]:
     return table.get(category.pk) or table.get(category.parent_id) or default_deadlines()
 
 
+def check_lengths(**texts: str) -> None:
+    """Refuse any text longer than its limit, naming the field and both lengths."""
+    errors = {}
+    for name, value in texts.items():
+        limit, length = LIMITS[name], len(value or "")
+        if length > limit:
+            errors[name] = ValidationError(
+                _("At most %(limit)d characters; this has %(length)d."),
+                code="too_long",
+                params={"limit": limit, "length": length},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 def validate_photos(photos) -> None:
+    """At most MAX_PHOTOS pictures, each a real picture by its bytes (the kernel's check)."""
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(
             {"photos": _("At most %(n)d photos.") % {"n": MAX_PHOTOS}}, code="too_many"
         )
     for photo in photos:
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationError(
-                {"photos": _("Each photo must be at most 5 MB.")}, code="too_large"
-            )
-        kind = getattr(photo, "content_type", "") or ""
-        if kind and kind not in PHOTO_TYPES:
-            raise ValidationError(
-                {"photos": _("Photos must be JPEG, PNG, WebP or HEIC images.")}, code="type"
-            )
+        try:
+            validate_photo(photo)
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
 
 
 def submit_need(
@@ -68,7 +109,7 @@ def submit_need(
     submitter: User | None = None,
     contact_name: str = "",
     contact_phone: str = "",
-    anonymous: bool = False,
+    anonymous: bool | None = None,
     address: str = "",
     lat=None,
     lng=None,
@@ -82,11 +123,27 @@ def submit_need(
 
     Nothing that can fail later (jieba, Celery, notifications) runs before the row
     is committed: `grouped_at IS NULL` is the queue the sweep works from.
+
+    `anonymous` is what the resident chose (the web form and the API always say): a
+    resident who is not anonymous leaves a phone number. None means the door did not
+    ask (imports, demo data); the need is then stored as not anonymous.
     """
     if community.level != Area.Level.COMMUNITY or not community.is_active:
         raise ValidationError({"community": _("Choose an active community.")})
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
+    check_lengths(
+        title=title.strip(),
+        text=text.strip(),
+        address=address.strip(),
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+    )
+    if anonymous is False and channel in RESIDENT_CHANNELS and not contact_phone.strip():
+        raise ValidationError(
+            {"contact_phone": _("Leave a phone number, or submit anonymously.")},
+            code="contact_required",
+        )
     photos = list(photos or [])
     validate_photos(photos)
     received = created_at or timezone.now()
@@ -102,7 +159,7 @@ def submit_need(
         submitter=submitter if getattr(submitter, "pk", None) else None,
         contact_name="" if anonymous else contact_name.strip(),
         contact_phone=normalize_phone(contact_phone) if contact_phone else "",
-        anonymous=anonymous,
+        anonymous=bool(anonymous),
         address=address.strip(),
         lat=lat,
         lng=lng,
@@ -156,12 +213,17 @@ def _notify_submitter(need: Need, title: str) -> None:
             recipients=[need.submitter],
             kind="procurement.need",
             title=title,
-            url=f"/needs/track/{need.tracking_code}/",
+            url=track_url(need),
         )
+
+
+def track_url(need: Need) -> str:
+    return reverse("procurement:need-track", kwargs={"code": need.tracking_code})
 
 
 @transaction.atomic
 def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     move(need, Need.FLOW["accept"], by=by, note=note)
@@ -173,11 +235,12 @@ def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def reject_need(*, need_id: int, by: User, reason: str, note: str) -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if reason not in Need.RejectReason.values:
         raise WorkflowError(
-            "reason_required",
+            ErrorCode.REASON_REQUIRED,
             _("Say why the need is rejected."),
             fields={"reason": [_("Choose out of scope or duplicate.")]},
         )
@@ -194,11 +257,12 @@ def assign_need(
     *, need_id: int, by: User, area: Area | None = None, organization=None, note: str = ""
 ) -> Need:
     """Hand a need to a community, a street or an organization."""
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if (area is None) == (organization is None):
         raise WorkflowError(
-            "assignee_required",
+            ErrorCode.ASSIGNEE_REQUIRED,
             _("Assign the need to one community, street or organization."),
             fields={"assignee": [_("Choose exactly one assignee.")]},
         )
@@ -206,13 +270,13 @@ def assign_need(
         area.level != Area.Level.DISTRICT and area.contains(need.community)
     ):
         raise WorkflowError(
-            "assignee_outside",
+            ErrorCode.ASSIGNEE_OUTSIDE,
             _("Assign to the need's own community or street."),
             fields={"area": [_("This area does not contain the need's community.")]},
         )
     if organization is not None and organization.status != "active":
         raise WorkflowError(
-            "organization_inactive",
+            ErrorCode.ORGANIZATION_INACTIVE,
             _("Only an active organization can take a need."),
             fields={"organization": [_("This organization is not active.")]},
         )
@@ -221,26 +285,17 @@ def assign_need(
     need.save(update_fields=["state", "assigned_area", "assigned_org", "updated_at"])
     if organization is not None:
         notify(
-            recipients=org_members(organization),
+            recipients=organization_members(organization),
             kind="procurement.need_assigned",
             title=_("A need was assigned to you: %(title)s") % {"title": need.title},
-            url=f"/api/v1/needs/{need.pk}/",
+            url=reverse("procurement:assigned-needs"),
         )
     return need
 
 
-def org_members(organization) -> list[User]:
-    return list(
-        User.objects.filter(
-            role_assignments__organization=organization,
-            role_assignments__role=Role.ORG_MEMBER,
-            role_assignments__is_active=True,
-        ).distinct()
-    )
-
-
 @transaction.atomic
 def start_service(*, need_id: int, by: User, note: str = "") -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     move(need, Need.FLOW["start"], by=by, note=note)
@@ -253,6 +308,7 @@ def start_service(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     move(need, Need.FLOW["resolve"], by=by, note=note)
@@ -266,11 +322,12 @@ def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def close_unresolved(*, need_id: int, by: User, reason: str, note: str) -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if reason not in Need.UnresolvedReason.values:
         raise WorkflowError(
-            "reason_required",
+            ErrorCode.REASON_REQUIRED,
             _("Say why the need is closed without resolution."),
             fields={"reason": [_("Choose a reason.")]},
         )
@@ -288,7 +345,9 @@ def _resident_may_act(need: Need, by: User | None, tracking_code: str | None) ->
     if by is not None and getattr(by, "is_authenticated", False):
         require(by, "procurement.rate_need", need)
         return
-    raise Forbidden(_("Only the resident who raised the need can do this."))
+    raise Forbidden(
+        _("Only the resident who raised the need can do this."), code=ErrorCode.PERMISSION_DENIED
+    )
 
 
 @transaction.atomic
@@ -301,6 +360,7 @@ def rate_need(
     tracking_code: str | None = None,
 ) -> Need:
     """The resident closes a resolved need with a satisfaction score (1–5) and comment."""
+    check_lengths(comment=comment)
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
@@ -322,16 +382,30 @@ def reopen_deadline(need: Need) -> datetime.date | None:
     return WorkingCalendar().add_working_days(closed, reopen_window_days())
 
 
+def why_not_reopen(*, need: Need, today: datetime.date | None = None) -> list[str]:
+    """Reasons the resident cannot reopen `need` now; empty when they can."""
+    reasons = []
+    if need.state not in Need.FLOW["reopen"].source:
+        reasons.append(_("Only a closed need can be reopened."))
+    last_day = reopen_deadline(need)
+    if last_day is not None and (today or timezone.localdate()) > last_day:
+        reasons.append(
+            _("A need can be reopened until %(day)s; that day has passed.") % {"day": last_day}
+        )
+    return reasons
+
+
 @transaction.atomic
 def reopen_need(
     *, need_id: int, note: str, by: User | None = None, tracking_code: str | None = None
 ) -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     last_day = reopen_deadline(need)
     if last_day is not None and timezone.localdate() > last_day:
         raise WorkflowError(
-            "reopen_window_passed",
+            ErrorCode.REOPEN_WINDOW_PASSED,
             _("A need can be reopened until %(day)s; that day has passed.") % {"day": last_day},
         )
     move(need, Need.FLOW["reopen"], by=by, note=note)

@@ -74,14 +74,18 @@ def test_bad_fields_answer_400_with_the_field(cast, over, field):
 def test_too_many_and_too_large_photos_are_refused(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    def photo(size=10):
-        return SimpleUploadedFile("a.jpg", b"\xff\xd8" + b"0" * size, content_type="image/jpeg")
+    def photo(size=10, head=b"\xff\xd8\xff\xe0"):
+        return SimpleUploadedFile("a.jpg", head + b"0" * size, content_type="image/jpeg")
 
     data = body()
     data["photos"] = [photo() for _ in range(7)]
     r = api_as(cast.resident).post(URL, data, format="multipart")
     assert r.status_code == 400 and "photos" in r.data["fields"]
     data["photos"] = [photo(6 * 1024 * 1024)]
+    r = api_as(cast.resident).post(URL, data, format="multipart")
+    assert r.status_code == 400 and "photos" in r.data["fields"]
+    # The client's content type is not trusted: the bytes say what the file is.
+    data["photos"] = [photo(head=b"<script>")]
     r = api_as(cast.resident).post(URL, data, format="multipart")
     assert r.status_code == 400 and "photos" in r.data["fields"]
     data["photos"] = [photo(), photo()]
