@@ -141,8 +141,11 @@ def submit_need(
     )
     if anonymous is False and channel in RESIDENT_CHANNELS and not contact_phone.strip():
         raise ValidationError(
-            {"contact_phone": _("Leave a phone number, or submit anonymously.")},
-            code="contact_required",
+            {
+                "contact_phone": ValidationError(
+                    _("Leave a phone number, or submit anonymously."), code="contact_required"
+                )
+            }
         )
     photos = list(photos or [])
     validate_photos(photos)

@@ -1,4 +1,7 @@
-"""Portal pages: web form → tracking code → rate; my needs; queue; public lists."""
+"""Portal pages: web form → tracking code → rate or reopen; my needs; queue; public lists;
+and the pages of organizations and staff: offers, assigned needs, rates, whistle, matching."""
+
+import datetime
 
 import pytest
 from django.db import connection
@@ -6,8 +9,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from procurement.models import Need
-from tests.procurement.factories import NeedFactory, OfferFactory
+from huitian.models import Area, Role
+from procurement.models import Need, Offer, Topic, WhistleCall
+from procurement.services import lists, whistle
+from tests.conftest import make_user
+from tests.procurement.factories import NeedFactory, OfferFactory, OrganizationFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +155,145 @@ def test_web_form_is_throttled(cast, settings):
         assert Need.objects.count() == 2
     finally:
         WriteThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+def test_lookup_of_an_unknown_code_explains_instead_of_404(cast):
+    r = Client().get("/needs/track/", {"code": "ZZZZZZZZZZ"})
+    assert r.status_code == 200
+    assert 'class="invalid-feedback d-block"' in r.content.decode()
+
+
+def test_rating_radios_are_styled_and_keep_the_choice(cast):
+    need = NeedFactory(state="resolved")
+    r = Client().post(
+        f"/needs/track/{need.tracking_code}/", {"action": "rate", "comment": "x" * 1001}
+    )
+    html = r.content.decode()
+    assert html.count('type="radio" class="form-check-input') == 5
+
+
+# --- Pages for organizations and staff: offers, assigned needs, rates, whistle, matching ---
+
+
+def test_member_publishes_offer_from_the_portal(cast, client_as):
+    org = OrganizationFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=org)
+    c = client_as(member)
+    assert c.get("/offers/new/").status_code == 200
+    data = {
+        "organization": org.pk,
+        "category": category().pk,
+        "title": "助餐服务",
+        "description": "午餐配送",
+        "areas": [Area.objects.get(code="110114011001").pk],
+        "capacity_per_month": 20,
+        "is_free": "on",
+        "valid_until": str(timezone.localdate() + datetime.timedelta(days=30)),
+    }
+    bad = c.post("/offers/new/", {**data, "valid_until": "2020-01-01"})
+    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    assert c.post("/offers/new/", data).status_code == 302
+    assert Offer.objects.get().organization == org
+    assert client_as(cast.resident).get("/offers/new/").status_code == 404
+
+
+def test_assigned_needs_page_masks_contacts(cast, client_as):
+    org = OrganizationFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=org)
+    NeedFactory(assigned_org=org, title="派给我们的")
+    NeedFactory(title="别人的")
+    html = client_as(member).get("/needs/assigned/").content.decode()
+    assert "派给我们的" in html and "别人的" not in html
+    assert "138****5678" in html and "13812345678" not in html
+    assert client_as(cast.resident).get("/needs/assigned/").status_code == 404
+
+
+def test_rates_page(cast, client_as):
+    NeedFactory(satisfaction=5, state="closed", resolved_at=timezone.now())
+    html = client_as(cast.street_a).get("/needs/rates/?by=category").content.decode()
+    assert "100.0%" in html
+    assert client_as(cast.resident).get("/needs/rates/").status_code == 404
+
+
+def test_whistle_page_respond_and_times(cast, client_as):
+    offer = OfferFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=offer.organization)
+    call = whistle.raise_whistle_call(
+        by=cast.community_a1,
+        community=cast.area("110114011001"),
+        category=category("dispute_mediation"),
+        problem="漏水纠纷",
+        urgency=2,
+        deadline=timezone.localdate() + datetime.timedelta(days=2),
+    )
+    c = client_as(member)
+    assert "漏水纠纷" in c.get("/whistle/").content.decode()
+    r = c.post(
+        "/whistle/",
+        {"call": call.pk, "organization": offer.organization_id, "brings": "调解员两名"},
+    )
+    assert r.status_code == 302
+    assert call.responses.count() == 1
+    html = c.get("/whistle/").content.decode()
+    assert offer.organization.name in html
+    assert "漏水纠纷" not in client_as(cast.community_b1).get("/whistle/").content.decode()
+    assert WhistleCall.objects.count() == 1
+
+
+def test_candidates_page_and_confirm(cast, client_as):
+    offer = OfferFactory()
+    NeedFactory(grouped_at=None)
+    lists.group_pending_needs(10)
+    topic = Topic.objects.get()
+    c = client_as(cast.community_a1)
+    html = c.get(f"/topics/{topic.pk}/candidates/").content.decode()
+    assert offer.organization.name in html and "×" in html
+    assert (
+        c.post(
+            f"/topics/{topic.pk}/candidates/", {"organization": offer.organization_id}
+        ).status_code
+        == 302
+    )
+    assert Need.objects.get().assigned_org == offer.organization
+    assert client_as(cast.community_b1).get(f"/topics/{topic.pk}/candidates/").status_code == 404
+    assert client_as(cast.resident).get(f"/topics/{topic.pk}/candidates/").status_code == 404
+
+
+# --- Reopening from the tracking page: the service's reasons on the screen ------------------
+
+
+def test_tracking_page_offers_reopen_only_while_the_service_allows_it(cast, settings):
+    import time_machine
+
+    from procurement.services import needs as svc
+
+    settings.PROCUREMENT_REOPEN_WORKING_DAYS = 2
+    need = NeedFactory(state="resolved", resolved_at=timezone.now())
+    url = f"/needs/track/{need.tracking_code}/"
+    assert 'value="reopen"' not in Client().get(url).content.decode()
+    svc.rate_need(need_id=need.pk, satisfaction=2, tracking_code=need.tracking_code)
+    html = Client().get(url).content.decode()
+    assert 'value="reopen"' in html and 'data-testid="why-not-reopen"' not in html
+    # No reason given: the service's refusal appears beside the note field.
+    r = Client().post(url, {"action": "reopen", "note": ""})
+    assert r.status_code == 200
+    assert r.context["reopen_form"].errors["note"]
+    need.refresh_from_db()
+    assert need.state == "closed"
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=10)):
+        html = Client().get(url).content.decode()
+        assert 'value="reopen"' not in html and 'data-testid="why-not-reopen"' in html
+        r = Client().post(url, {"action": "reopen", "note": "还是没解决"})
+        assert r.context["reopen_form"].non_field_errors()
+    need.refresh_from_db()
+    assert need.state == "closed"
+    r = Client().post(url, {"action": "reopen", "note": "还是没解决"})
+    assert r.status_code == 302
+    need.refresh_from_db()
+    assert need.state == "accepted"
+
+
+def test_web_form_shows_the_services_contact_rule_beside_the_phone(cast):
+    r = Client().post("/needs/new/", form(contact_phone="", contact_name=""))
+    assert r.status_code == 200 and r.context["form"].errors["contact_phone"]
+    assert not Need.objects.exists()
