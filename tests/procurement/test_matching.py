@@ -81,3 +81,55 @@ def test_whistle_response_times_are_read_within_the_callers_reach(cast):
     rows = api_as(cast.street_a).get(url).json()
     assert [(r["organization_id"], r["responses"]) for r in rows] == [(org.pk, 1)]
     assert api_as(cast.community_b1).get(url).json() == []
+
+
+# --- Creates the app retries: offers, whistle calls, whistle responses ----------------------
+
+
+def _twice(client, url, body, key="retry-1"):
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    other = client.post(url, {**body, "brings": "三人"}, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    return first, again, other
+
+
+def test_offer_whistle_call_and_response_creates_are_idempotent(cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from procurement.models import Offer, WhistleCall, WhistleResponse
+
+    org = OfferFactory().organization
+    member = make_user("member", Role.ORG_MEMBER, organization=org)
+    offer = {
+        "organization": org.pk,
+        "category": "elderly_meals",
+        "title": "助餐",
+        "description": "午餐配送",
+        "areas": ["110114011001"],
+        "valid_until": str(timezone.localdate() + datetime.timedelta(days=30)),
+    }
+    first, again, other = _twice(api_as(member), "/api/v1/offers/", offer)
+    assert first.status_code == 201 and again.status_code == 201
+    assert again.data == first.data and again["Idempotent-Replayed"] == "true"
+    assert other.status_code == 422
+    assert Offer.objects.filter(organization=org).count() == 2  # the factory's and one more
+
+    call = {
+        "community": "110114011001",
+        "category": "elderly_meals",
+        "problem": "独居老人午餐无人送",
+        "urgency": 2,
+        "deadline": str(timezone.localdate() + datetime.timedelta(days=2)),
+    }
+    first, again, _other = _twice(api_as(cast.community_a1), "/api/v1/whistle-calls/", call)
+    assert first.status_code == 201 and again.data == first.data
+    assert WhistleCall.objects.count() == 1
+
+    url = f"/api/v1/whistle-calls/{first.data['id']}/respond/"
+    body = {"organization": org.pk, "brings": "两人"}
+    first, again, other = _twice(api_as(member), url, body)
+    assert first.status_code == 201 and again.data == first.data
+    assert other.status_code == 422 and other.data["code"] == "idempotency_key_reused"
+    assert WhistleResponse.objects.count() == 1

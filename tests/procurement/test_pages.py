@@ -4,9 +4,7 @@ and the pages of organizations and staff: offers, assigned needs, rates, whistle
 import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from huitian.models import Area, Role
@@ -14,6 +12,7 @@ from procurement.models import Need, Offer, Topic, WhistleCall
 from procurement.services import lists, whistle
 from tests.conftest import make_user
 from tests.procurement.factories import NeedFactory, OfferFactory, OrganizationFactory, category
+from tests.queries import assert_pinned
 
 pytestmark = pytest.mark.django_db
 
@@ -82,17 +81,14 @@ def test_my_needs_lists_only_mine(cast, client_as):
     assert mine.title in html and "别人的需求" not in html
 
 
-def test_queue_page_for_staff_only(cast, client_as, django_assert_num_queries):
+def test_queue_page_for_staff_only(cast, client_as):
     NeedFactory.create_batch(3)
     c = client_as(cast.community_a1)
     assert c.get("/needs/queue/").status_code == 200
     assert client_as(cast.resident).get("/needs/queue/").status_code == 404
-    c.get("/needs/queue/")
-    with django_assert_num_queries(9) as ctx:
-        c.get("/needs/queue/")
-    NeedFactory.create_batch(5)
-    with django_assert_num_queries(len(ctx.captured_queries)):
-        c.get("/needs/queue/?bucket=all")
+    assert_pinned(
+        lambda: c.get("/needs/queue/?bucket=all"), lambda: NeedFactory.create_batch(5), expected=9
+    )
 
 
 def test_offers_page_lists_active_offers(cast):
@@ -101,42 +97,31 @@ def test_offers_page_lists_active_offers(cast):
     assert "助餐服务" in html
 
 
-def test_public_list_pages_query_counts_do_not_grow(cast, client_as, django_assert_num_queries):
+def test_public_list_pages_query_counts_do_not_grow(cast, client_as):
     from procurement.models import NeedsList
-    from procurement.services import lists
 
     for i, text in enumerate(["电梯故障", "路灯不亮", "乱停车"]):
         NeedFactory(title=text, text=text, grouped_at=None, contact_phone=f"1381234567{i}")
     start, end = lists.period_containing(timezone.localdate())
     lst = lists.compile_needs_list(period_start=start, period_end=end)
     NeedsList.objects.filter(pk=lst.pk).update(state="published")
+
+    def more_topics():
+        for text in ["草坪枯黄", "树枝遮挡", "井盖缺失"]:
+            NeedFactory(title=text, text=text, grouped_at=None)
+        NeedsList.objects.filter(pk=lst.pk).update(state="draft")
+        lists.compile_needs_list(period_start=start, period_end=end)
+        NeedsList.objects.filter(pk=lst.pk).update(state="published")
+
+    assert_pinned(lambda: Client().get("/lists/needs/"), more_topics)
     OfferFactory.create_batch(2)
-    c = Client()
-    counts = {}
-    for url in ("/lists/needs/", "/offers/"):
-        c.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            c.get(url)
-        counts[url] = len(ctx.captured_queries)
+    assert_pinned(lambda: Client().get("/offers/"), lambda: OfferFactory.create_batch(3))
     mine = client_as(cast.resident)
     NeedFactory.create_batch(2, submitter=cast.resident)
-    mine.get("/needs/mine/")
-    with CaptureQueriesContext(connection) as ctx:
-        mine.get("/needs/mine/")
-    counts["/needs/mine/"] = len(ctx.captured_queries)
-    # More rows, same number of queries.
-    for text in ["草坪枯黄", "树枝遮挡", "井盖缺失"]:
-        NeedFactory(title=text, text=text, grouped_at=None)
-    NeedsList.objects.filter(pk=lst.pk).update(state="draft")
-    lists.compile_needs_list(period_start=start, period_end=end)
-    NeedsList.objects.filter(pk=lst.pk).update(state="published")
-    OfferFactory.create_batch(3)
-    NeedFactory.create_batch(4, submitter=cast.resident)
-    for url in ("/lists/needs/", "/offers/"):
-        with django_assert_num_queries(counts[url]):
-            c.get(url)
-    with django_assert_num_queries(counts["/needs/mine/"]):
-        mine.get("/needs/mine/")
+    assert_pinned(
+        lambda: mine.get("/needs/mine/"),
+        lambda: NeedFactory.create_batch(4, submitter=cast.resident),
+    )
 
 
 def test_web_form_is_throttled(cast, settings):
