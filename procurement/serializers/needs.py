@@ -11,7 +11,7 @@ from huitian.validators import mask_name, mask_phone, validate_phone
 from procurement import refdata
 from procurement.models import Need
 from procurement.serializers.common import AreaRef, CategoryRef, CodeField, note_field, text_field
-from procurement.services.needs import LIMITS, MAX_PHOTOS
+from procurement.services.needs import APP_CHANNELS, LIMITS, MAX_PHOTOS
 
 
 def may_see_contact(user, need: Need) -> bool:
@@ -20,15 +20,8 @@ def may_see_contact(user, need: Need) -> bool:
 
 
 class NeedIn(serializers.Serializer):
-    APP_CHANNELS = [
-        Need.Channel.API,
-        Need.Channel.CHANGPING_APP,
-        Need.Channel.HUITIAN_PLATFORM,
-        Need.Channel.HLG_NET,
-        Need.Channel.TTY_NET,
-    ]
     channel = serializers.ChoiceField(
-        choices=[(c.value, c.label) for c in APP_CHANNELS], default="api"
+        choices=[(c.value, c.label) for c in APP_CHANNELS], default=Need.Channel.API.value
     )
     community = CodeField(table=refdata.communities, message=_("Unknown community “{value}”."))
     category = CodeField(table=refdata.categories, message=_("Unknown category “{value}”."))

@@ -171,9 +171,9 @@ def test_list_query_count_does_not_grow(cast):
 
 def test_submission_kicks_grouping_once_per_burst(cast, django_capture_on_commit_callbacks):
     """With the broker up, a worker groups the need right after it is saved."""
-    from procurement.services import needs as svc
+    from procurement.services.needs import intake
 
-    svc._last_kick = 0.0
+    intake._last_kick = 0.0
     with django_capture_on_commit_callbacks(execute=True):
         first = api_as(cast.resident).post(URL, body(), format="json")
     assert Need.objects.get(pk=first.data["id"]).topic is not None
