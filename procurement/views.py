@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods
 
 from huitian.access import get_visible_or_404, is_staff_user
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
-from huitian.models import Category
 from huitian.validators import mask_phone
 from huitian.workdays import WorkingCalendar
 from huitian.workflow import transitions_of
@@ -199,9 +198,10 @@ def offers_public(request):
     page = Paginator(selectors.active_offers(category=category), 20).get_page(
         request.GET.get("page")
     )
-    groups = Category.objects.filter(parent__isnull=True, is_active=True)
     return render(
-        request, "procurement/offers.html", {"page": page, "groups": groups, "category": category}
+        request,
+        "procurement/offers.html",
+        {"page": page, "groups": selectors.category_groups(), "category": category},
     )
 
 

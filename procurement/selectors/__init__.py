@@ -27,6 +27,7 @@ from procurement.selectors.needs import (  # noqa: F401
 )
 from procurement.selectors.offers import (  # noqa: F401
     active_offers,
+    category_groups,
     listed_organization,
     member_organizations,
 )

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from huitian.access import organization_ids
-from huitian.models import Area
+from huitian.models import Area, Category
 from procurement.models import Offer
 from registry.selectors import public_directory
 
@@ -47,3 +47,8 @@ def member_organizations(user) -> list:
     """The listed organizations the user is a member of, by name."""
     ids = organization_ids(user)
     return list(public_directory().filter(pk__in=ids)) if ids else []
+
+
+def category_groups():
+    """The top-level categories in use, for the supply list's filter."""
+    return Category.objects.filter(parent__isnull=True, is_active=True)

@@ -306,3 +306,14 @@ def test_assign_to_an_organization_outside_the_directory_is_a_field_error(cast):
     assert r.status_code == 400 and "organization" in r.data["fields"]
     need.refresh_from_db()
     assert need.state == "accepted"
+
+
+def test_the_residents_comment_is_limited_in_the_service(cast):
+    from django.core.exceptions import ValidationError
+
+    need = NeedFactory(submitter=cast.resident, state="resolved", resolved_at=timezone.now())
+    with pytest.raises(ValidationError) as exc:
+        svc.rate_need(need_id=need.pk, satisfaction=4, comment="好" * 1001, by=cast.resident)
+    assert exc.value.error_dict["comment"][0].code == "too_long"
+    need.refresh_from_db()
+    assert need.state == "resolved" and need.satisfaction is None
