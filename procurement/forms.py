@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huitian.models import Area, Category
 from huitian.validators import validate_clean_text, validate_phone
-from procurement.models.needs import TEXT_LIMIT, TITLE_LIMIT
+from procurement.services.needs import LIMITS
 
 
 class CommunitiesByStreet(ModelChoiceIterator):
@@ -41,41 +41,34 @@ class NeedForm(forms.Form):
         queryset=Category.objects.filter(is_active=True, parent__isnull=False),
     )
     title = forms.CharField(
-        label=_("Title"), max_length=TITLE_LIMIT, validators=[validate_clean_text]
+        label=_("Title"), max_length=LIMITS["title"], validators=[validate_clean_text]
     )
     text = forms.CharField(
         label=_("What is the problem?"),
-        max_length=TEXT_LIMIT,
+        max_length=LIMITS["text"],
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[validate_clean_text],
     )
     address = forms.CharField(
         label=_("Address (optional)"),
-        max_length=200,
+        max_length=LIMITS["address"],
         required=False,
         validators=[validate_clean_text],
     )
     contact_name = forms.CharField(
-        label=_("Your name"), max_length=60, required=False, validators=[validate_clean_text]
+        label=_("Your name"),
+        max_length=LIMITS["contact_name"],
+        required=False,
+        validators=[validate_clean_text],
     )
     contact_phone = forms.CharField(
         label=_("Phone (only the handling staff see it)"),
-        max_length=20,
+        max_length=LIMITS["contact_phone"],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         required=False,
         validators=[validate_phone],
     )
     anonymous = forms.BooleanField(label=_("Submit anonymously"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if (
-            not data.get("anonymous")
-            and not data.get("contact_phone")
-            and not self.errors.get("contact_phone")
-        ):
-            self.add_error("contact_phone", _("Leave a phone number, or submit anonymously."))
-        return data
 
 
 class TrackForm(forms.Form):
@@ -96,7 +89,7 @@ class RateForm(forms.Form):
     comment = forms.CharField(
         label=_("Your comment (optional)"),
         required=False,
-        max_length=1000,
+        max_length=LIMITS["comment"],
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_clean_text],
     )
@@ -104,7 +97,11 @@ class RateForm(forms.Form):
 
 class ReopenForm(forms.Form):
     note = forms.CharField(
-        label=_("Why reopen?"), max_length=1000, validators=[validate_clean_text]
+        label=_("Why reopen?"),
+        max_length=LIMITS["note"],
+        required=False,  # the service asks for the reason (and says so beside this field)
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_clean_text],
     )
 
 
@@ -159,3 +156,7 @@ class RespondForm(forms.Form):
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
+
+
+class ConfirmMatchForm(forms.Form):
+    organization = forms.IntegerField(label=_("Organization"), min_value=1)

@@ -6,20 +6,12 @@ answer "may this role act on this record" (403 when it may not).
 
 import rules
 
-from huitian.access import organization_ids, staff_areas
+from huitian.access import organization_ids, staff_areas, staff_in
 from huitian.models import Role
 
 HANDLERS = (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF)
 LIST_EDITORS = (Role.DISTRICT_ADMIN, Role.STREET_STAFF)
 WHISTLE_RAISERS = (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF)
-
-
-def staff_in(user, area, roles) -> bool:
-    if area is None:
-        return False
-    return any(
-        area.path.startswith(path) for _id, path in staff_areas(user, for_write=True, roles=roles)
-    )
 
 
 @rules.predicate

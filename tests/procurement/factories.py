@@ -1,3 +1,5 @@
+"""Procurement's records; organizations come from the registry's one factory."""
+
 import datetime
 
 import factory
@@ -5,7 +7,7 @@ from django.utils import timezone
 
 from huitian.models import Area, Category
 from procurement.models import Need, Offer
-from registry.models import Organization
+from tests.registry.factories import OrganizationFactory
 
 
 def community(code="110114011001"):
@@ -14,18 +16,6 @@ def community(code="110114011001"):
 
 def category(code="elderly_meals"):
     return Category.objects.get(code=code)
-
-
-class OrganizationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organization
-
-    name = factory.Sequence(lambda n: f"回天社工服务中心{n}")
-    legal_form = "community_group"
-    registration_level = "filed"
-    uscc = None
-    home_area = factory.LazyFunction(lambda: Area.objects.get(code="110114011"))
-    status = "active"
 
 
 class NeedFactory(factory.django.DjangoModelFactory):
@@ -61,3 +51,6 @@ class OfferFactory(factory.django.DjangoModelFactory):
     def areas(obj, create, extracted, **kwargs):
         if create:
             obj.areas.set(extracted or [community()])
+
+
+__all__ = ["NeedFactory", "OfferFactory", "OrganizationFactory", "category", "community"]

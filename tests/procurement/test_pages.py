@@ -1,13 +1,18 @@
-"""Portal pages: web form → tracking code → rate; my needs; queue; public lists."""
+"""Portal pages: web form → tracking code → rate or reopen; my needs; queue; public lists;
+and the pages of organizations and staff: offers, assigned needs, rates, whistle, matching."""
+
+import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from procurement.models import Need
-from tests.procurement.factories import NeedFactory, OfferFactory
+from huitian.models import Area, Role
+from procurement.models import Need, Offer, Topic, WhistleCall
+from procurement.services import lists, whistle
+from tests.conftest import make_user
+from tests.procurement.factories import NeedFactory, OfferFactory, OrganizationFactory, category
+from tests.queries import assert_pinned
 
 pytestmark = pytest.mark.django_db
 
@@ -76,17 +81,14 @@ def test_my_needs_lists_only_mine(cast, client_as):
     assert mine.title in html and "别人的需求" not in html
 
 
-def test_queue_page_for_staff_only(cast, client_as, django_assert_num_queries):
+def test_queue_page_for_staff_only(cast, client_as):
     NeedFactory.create_batch(3)
     c = client_as(cast.community_a1)
     assert c.get("/needs/queue/").status_code == 200
     assert client_as(cast.resident).get("/needs/queue/").status_code == 404
-    c.get("/needs/queue/")
-    with django_assert_num_queries(9) as ctx:
-        c.get("/needs/queue/")
-    NeedFactory.create_batch(5)
-    with django_assert_num_queries(len(ctx.captured_queries)):
-        c.get("/needs/queue/?bucket=all")
+    assert_pinned(
+        lambda: c.get("/needs/queue/?bucket=all"), lambda: NeedFactory.create_batch(5), expected=9
+    )
 
 
 def test_offers_page_lists_active_offers(cast):
@@ -95,42 +97,31 @@ def test_offers_page_lists_active_offers(cast):
     assert "助餐服务" in html
 
 
-def test_public_list_pages_query_counts_do_not_grow(cast, client_as, django_assert_num_queries):
+def test_public_list_pages_query_counts_do_not_grow(cast, client_as):
     from procurement.models import NeedsList
-    from procurement.services import lists
 
     for i, text in enumerate(["电梯故障", "路灯不亮", "乱停车"]):
         NeedFactory(title=text, text=text, grouped_at=None, contact_phone=f"1381234567{i}")
     start, end = lists.period_containing(timezone.localdate())
     lst = lists.compile_needs_list(period_start=start, period_end=end)
     NeedsList.objects.filter(pk=lst.pk).update(state="published")
+
+    def more_topics():
+        for text in ["草坪枯黄", "树枝遮挡", "井盖缺失"]:
+            NeedFactory(title=text, text=text, grouped_at=None)
+        NeedsList.objects.filter(pk=lst.pk).update(state="draft")
+        lists.compile_needs_list(period_start=start, period_end=end)
+        NeedsList.objects.filter(pk=lst.pk).update(state="published")
+
+    assert_pinned(lambda: Client().get("/lists/needs/"), more_topics)
     OfferFactory.create_batch(2)
-    c = Client()
-    counts = {}
-    for url in ("/lists/needs/", "/offers/"):
-        c.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            c.get(url)
-        counts[url] = len(ctx.captured_queries)
+    assert_pinned(lambda: Client().get("/offers/"), lambda: OfferFactory.create_batch(3))
     mine = client_as(cast.resident)
     NeedFactory.create_batch(2, submitter=cast.resident)
-    mine.get("/needs/mine/")
-    with CaptureQueriesContext(connection) as ctx:
-        mine.get("/needs/mine/")
-    counts["/needs/mine/"] = len(ctx.captured_queries)
-    # More rows, same number of queries.
-    for text in ["草坪枯黄", "树枝遮挡", "井盖缺失"]:
-        NeedFactory(title=text, text=text, grouped_at=None)
-    NeedsList.objects.filter(pk=lst.pk).update(state="draft")
-    lists.compile_needs_list(period_start=start, period_end=end)
-    NeedsList.objects.filter(pk=lst.pk).update(state="published")
-    OfferFactory.create_batch(3)
-    NeedFactory.create_batch(4, submitter=cast.resident)
-    for url in ("/lists/needs/", "/offers/"):
-        with django_assert_num_queries(counts[url]):
-            c.get(url)
-    with django_assert_num_queries(counts["/needs/mine/"]):
-        mine.get("/needs/mine/")
+    assert_pinned(
+        lambda: mine.get("/needs/mine/"),
+        lambda: NeedFactory.create_batch(4, submitter=cast.resident),
+    )
 
 
 def test_web_form_is_throttled(cast, settings):
@@ -149,3 +140,145 @@ def test_web_form_is_throttled(cast, settings):
         assert Need.objects.count() == 2
     finally:
         WriteThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+def test_lookup_of_an_unknown_code_explains_instead_of_404(cast):
+    r = Client().get("/needs/track/", {"code": "ZZZZZZZZZZ"})
+    assert r.status_code == 200
+    assert 'class="invalid-feedback d-block"' in r.content.decode()
+
+
+def test_rating_radios_are_styled_and_keep_the_choice(cast):
+    need = NeedFactory(state="resolved")
+    r = Client().post(
+        f"/needs/track/{need.tracking_code}/", {"action": "rate", "comment": "x" * 1001}
+    )
+    html = r.content.decode()
+    assert html.count('type="radio" class="form-check-input') == 5
+
+
+# --- Pages for organizations and staff: offers, assigned needs, rates, whistle, matching ---
+
+
+def test_member_publishes_offer_from_the_portal(cast, client_as):
+    org = OrganizationFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=org)
+    c = client_as(member)
+    assert c.get("/offers/new/").status_code == 200
+    data = {
+        "organization": org.pk,
+        "category": category().pk,
+        "title": "助餐服务",
+        "description": "午餐配送",
+        "areas": [Area.objects.get(code="110114011001").pk],
+        "capacity_per_month": 20,
+        "is_free": "on",
+        "valid_until": str(timezone.localdate() + datetime.timedelta(days=30)),
+    }
+    bad = c.post("/offers/new/", {**data, "valid_until": "2020-01-01"})
+    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    assert c.post("/offers/new/", data).status_code == 302
+    assert Offer.objects.get().organization == org
+    assert client_as(cast.resident).get("/offers/new/").status_code == 404
+
+
+def test_assigned_needs_page_masks_contacts(cast, client_as):
+    org = OrganizationFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=org)
+    NeedFactory(assigned_org=org, title="派给我们的")
+    NeedFactory(title="别人的")
+    html = client_as(member).get("/needs/assigned/").content.decode()
+    assert "派给我们的" in html and "别人的" not in html
+    assert "138****5678" in html and "13812345678" not in html
+    assert client_as(cast.resident).get("/needs/assigned/").status_code == 404
+
+
+def test_rates_page(cast, client_as):
+    NeedFactory(satisfaction=5, state="closed", resolved_at=timezone.now())
+    html = client_as(cast.street_a).get("/needs/rates/?by=category").content.decode()
+    assert "100.0%" in html
+    assert client_as(cast.resident).get("/needs/rates/").status_code == 404
+
+
+def test_whistle_page_respond_and_times(cast, client_as):
+    offer = OfferFactory()
+    member = make_user("member", Role.ORG_MEMBER, organization=offer.organization)
+    call = whistle.raise_whistle_call(
+        by=cast.community_a1,
+        community=cast.area("110114011001"),
+        category=category("dispute_mediation"),
+        problem="漏水纠纷",
+        urgency=2,
+        deadline=timezone.localdate() + datetime.timedelta(days=2),
+    )
+    c = client_as(member)
+    assert "漏水纠纷" in c.get("/whistle/").content.decode()
+    r = c.post(
+        "/whistle/",
+        {"call": call.pk, "organization": offer.organization_id, "brings": "调解员两名"},
+    )
+    assert r.status_code == 302
+    assert call.responses.count() == 1
+    html = c.get("/whistle/").content.decode()
+    assert offer.organization.name in html
+    assert "漏水纠纷" not in client_as(cast.community_b1).get("/whistle/").content.decode()
+    assert WhistleCall.objects.count() == 1
+
+
+def test_candidates_page_and_confirm(cast, client_as):
+    offer = OfferFactory()
+    NeedFactory(grouped_at=None)
+    lists.group_pending_needs(10)
+    topic = Topic.objects.get()
+    c = client_as(cast.community_a1)
+    html = c.get(f"/topics/{topic.pk}/candidates/").content.decode()
+    assert offer.organization.name in html and "×" in html
+    assert (
+        c.post(
+            f"/topics/{topic.pk}/candidates/", {"organization": offer.organization_id}
+        ).status_code
+        == 302
+    )
+    assert Need.objects.get().assigned_org == offer.organization
+    assert client_as(cast.community_b1).get(f"/topics/{topic.pk}/candidates/").status_code == 404
+    assert client_as(cast.resident).get(f"/topics/{topic.pk}/candidates/").status_code == 404
+
+
+# --- Reopening from the tracking page: the service's reasons on the screen ------------------
+
+
+def test_tracking_page_offers_reopen_only_while_the_service_allows_it(cast, settings):
+    import time_machine
+
+    from procurement.services import needs as svc
+
+    settings.PROCUREMENT_REOPEN_WORKING_DAYS = 2
+    need = NeedFactory(state="resolved", resolved_at=timezone.now())
+    url = f"/needs/track/{need.tracking_code}/"
+    assert 'value="reopen"' not in Client().get(url).content.decode()
+    svc.rate_need(need_id=need.pk, satisfaction=2, tracking_code=need.tracking_code)
+    html = Client().get(url).content.decode()
+    assert 'value="reopen"' in html and 'data-testid="why-not-reopen"' not in html
+    # No reason given: the service's refusal appears beside the note field.
+    r = Client().post(url, {"action": "reopen", "note": ""})
+    assert r.status_code == 200
+    assert r.context["reopen_form"].errors["note"]
+    need.refresh_from_db()
+    assert need.state == "closed"
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=10)):
+        html = Client().get(url).content.decode()
+        assert 'value="reopen"' not in html and 'data-testid="why-not-reopen"' in html
+        r = Client().post(url, {"action": "reopen", "note": "还是没解决"})
+        assert r.context["reopen_form"].non_field_errors()
+    need.refresh_from_db()
+    assert need.state == "closed"
+    r = Client().post(url, {"action": "reopen", "note": "还是没解决"})
+    assert r.status_code == 302
+    need.refresh_from_db()
+    assert need.state == "accepted"
+
+
+def test_web_form_shows_the_services_contact_rule_beside_the_phone(cast):
+    r = Client().post("/needs/new/", form(contact_phone="", contact_name=""))
+    assert r.status_code == 200 and r.context["form"].errors["contact_phone"]
+    assert not Need.objects.exists()

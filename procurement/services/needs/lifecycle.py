@@ -1,149 +1,27 @@
-"""Needs intake and lifecycle (P1): every write that means something."""
+"""Needs lifecycle (P1): accept, reject, assign, serve, resolve, close, rate, reopen."""
 
 import datetime
-import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.access import Forbidden, require
-from huitian.models import Area, Category, Role, User
+from huitian.models import Area, User
+from huitian.selectors import organization_members
 from huitian.services import notify
-from huitian.sweep import send_task
-from huitian.validators import normalize_phone
 from huitian.workdays import WorkingCalendar
-from huitian.workflow import WorkflowError, move, record_creation
-from procurement import refdata
-from procurement.models import Need, NeedPhoto
-
-MAX_PHOTOS = 6
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
-
-
-def default_deadlines() -> tuple[int, int]:
-    return (
-        getattr(settings, "PROCUREMENT_RESPONSE_DAYS", 1),
-        getattr(settings, "PROCUREMENT_RESOLUTION_DAYS", 15),
-    )
+from huitian.workflow import WorkflowError, move
+from procurement.error_codes import ErrorCode
+from procurement.models import Need
+from procurement.services.needs.intake import check_lengths
 
 
 def reopen_window_days() -> int:
     return getattr(settings, "PROCUREMENT_REOPEN_WORKING_DAYS", 5)
-
-
-def deadlines_for(category: Category) -> tuple[int, int]:
-    """(response, resolution) working days for a category, falling back to its group."""
-    table = refdata.deadlines()
-    return table.get(category.pk) or table.get(category.parent_id) or default_deadlines()
-
-
-def validate_photos(photos) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError(
-            {"photos": _("At most %(n)d photos.") % {"n": MAX_PHOTOS}}, code="too_many"
-        )
-    for photo in photos:
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationError(
-                {"photos": _("Each photo must be at most 5 MB.")}, code="too_large"
-            )
-        kind = getattr(photo, "content_type", "") or ""
-        if kind and kind not in PHOTO_TYPES:
-            raise ValidationError(
-                {"photos": _("Photos must be JPEG, PNG, WebP or HEIC images.")}, code="type"
-            )
-
-
-def submit_need(
-    *,
-    channel: str,
-    community: Area,
-    category: Category,
-    title: str,
-    text: str,
-    submitter: User | None = None,
-    contact_name: str = "",
-    contact_phone: str = "",
-    anonymous: bool = False,
-    address: str = "",
-    lat=None,
-    lng=None,
-    urgency: int = Need.Urgency.NORMAL,
-    external_ref: str | None = None,
-    photos=(),
-    created_at: datetime.datetime | None = None,
-    by: User | None = None,
-) -> Need:
-    """Save a need and its tracking code first; grouping and notices follow after commit.
-
-    Nothing that can fail later (jieba, Celery, notifications) runs before the row
-    is committed: `grouped_at IS NULL` is the queue the sweep works from.
-    """
-    if community.level != Area.Level.COMMUNITY or not community.is_active:
-        raise ValidationError({"community": _("Choose an active community.")})
-    if not category.is_active:
-        raise ValidationError({"category": _("This category is no longer in use.")})
-    photos = list(photos or [])
-    validate_photos(photos)
-    received = created_at or timezone.now()
-    response_days, resolution_days = deadlines_for(category)
-    cal = refdata.calendar()
-    day = timezone.localtime(received).date()
-    need = Need(
-        channel=channel,
-        community=community,
-        category=category,
-        title=title.strip(),
-        text=text.strip(),
-        submitter=submitter if getattr(submitter, "pk", None) else None,
-        contact_name="" if anonymous else contact_name.strip(),
-        contact_phone=normalize_phone(contact_phone) if contact_phone else "",
-        anonymous=anonymous,
-        address=address.strip(),
-        lat=lat,
-        lng=lng,
-        urgency=urgency,
-        external_ref=external_ref or None,
-        created_at=received,
-        response_due=cal.add_working_days(day, response_days),
-        resolution_due=cal.add_working_days(day, resolution_days),
-    )
-    # Field validators only: the foreign keys were resolved above and the database
-    # enforces the constraints (a re-imported external reference raises IntegrityError).
-    need.clean_fields(exclude=["tracking_code", "topic", "submitter", "community", "category"])
-    with transaction.atomic():
-        need.save()
-        for photo in photos:
-            NeedPhoto.objects.create(need=need, image=photo)
-        record_creation(need, by=by or need.submitter, state=need.state)
-        transaction.on_commit(kick_grouping)
-    return need
-
-
-_last_kick = 0.0
-KICK_INTERVAL = 2.0  # seconds
-
-
-def kick_grouping() -> None:
-    """Ask a worker to group pending needs now, at most once every KICK_INTERVAL per process.
-
-    One message per burst instead of one per need: publishing costs more than the
-    rest of a submission, and the worker groups a batch better than one need at a
-    time. The row stays the queue (`grouped_at IS NULL`): if this message is
-    skipped or lost, the minute sweep groups the need.
-    """
-    global _last_kick
-    now = time.monotonic()
-    if now - _last_kick < KICK_INTERVAL:
-        return
-    _last_kick = now
-    from procurement.tasks import group_pending_needs
-
-    send_task(group_pending_needs)
 
 
 def _locked(need_id: int) -> Need:
@@ -156,12 +34,17 @@ def _notify_submitter(need: Need, title: str) -> None:
             recipients=[need.submitter],
             kind="procurement.need",
             title=title,
-            url=f"/needs/track/{need.tracking_code}/",
+            url=track_url(need),
         )
+
+
+def track_url(need: Need) -> str:
+    return reverse("procurement:need-track", kwargs={"code": need.tracking_code})
 
 
 @transaction.atomic
 def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     move(need, Need.FLOW["accept"], by=by, note=note)
@@ -173,11 +56,12 @@ def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def reject_need(*, need_id: int, by: User, reason: str, note: str) -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if reason not in Need.RejectReason.values:
         raise WorkflowError(
-            "reason_required",
+            ErrorCode.REASON_REQUIRED,
             _("Say why the need is rejected."),
             fields={"reason": [_("Choose out of scope or duplicate.")]},
         )
@@ -194,11 +78,12 @@ def assign_need(
     *, need_id: int, by: User, area: Area | None = None, organization=None, note: str = ""
 ) -> Need:
     """Hand a need to a community, a street or an organization."""
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if (area is None) == (organization is None):
         raise WorkflowError(
-            "assignee_required",
+            ErrorCode.ASSIGNEE_REQUIRED,
             _("Assign the need to one community, street or organization."),
             fields={"assignee": [_("Choose exactly one assignee.")]},
         )
@@ -206,13 +91,13 @@ def assign_need(
         area.level != Area.Level.DISTRICT and area.contains(need.community)
     ):
         raise WorkflowError(
-            "assignee_outside",
+            ErrorCode.ASSIGNEE_OUTSIDE,
             _("Assign to the need's own community or street."),
             fields={"area": [_("This area does not contain the need's community.")]},
         )
     if organization is not None and organization.status != "active":
         raise WorkflowError(
-            "organization_inactive",
+            ErrorCode.ORGANIZATION_INACTIVE,
             _("Only an active organization can take a need."),
             fields={"organization": [_("This organization is not active.")]},
         )
@@ -221,26 +106,17 @@ def assign_need(
     need.save(update_fields=["state", "assigned_area", "assigned_org", "updated_at"])
     if organization is not None:
         notify(
-            recipients=org_members(organization),
+            recipients=organization_members(organization),
             kind="procurement.need_assigned",
             title=_("A need was assigned to you: %(title)s") % {"title": need.title},
-            url=f"/api/v1/needs/{need.pk}/",
+            url=reverse("procurement:assigned-needs"),
         )
     return need
 
 
-def org_members(organization) -> list[User]:
-    return list(
-        User.objects.filter(
-            role_assignments__organization=organization,
-            role_assignments__role=Role.ORG_MEMBER,
-            role_assignments__is_active=True,
-        ).distinct()
-    )
-
-
 @transaction.atomic
 def start_service(*, need_id: int, by: User, note: str = "") -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     move(need, Need.FLOW["start"], by=by, note=note)
@@ -253,6 +129,7 @@ def start_service(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     move(need, Need.FLOW["resolve"], by=by, note=note)
@@ -266,11 +143,12 @@ def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def close_unresolved(*, need_id: int, by: User, reason: str, note: str) -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if reason not in Need.UnresolvedReason.values:
         raise WorkflowError(
-            "reason_required",
+            ErrorCode.REASON_REQUIRED,
             _("Say why the need is closed without resolution."),
             fields={"reason": [_("Choose a reason.")]},
         )
@@ -288,7 +166,9 @@ def _resident_may_act(need: Need, by: User | None, tracking_code: str | None) ->
     if by is not None and getattr(by, "is_authenticated", False):
         require(by, "procurement.rate_need", need)
         return
-    raise Forbidden(_("Only the resident who raised the need can do this."))
+    raise Forbidden(
+        _("Only the resident who raised the need can do this."), code=ErrorCode.PERMISSION_DENIED
+    )
 
 
 @transaction.atomic
@@ -301,6 +181,7 @@ def rate_need(
     tracking_code: str | None = None,
 ) -> Need:
     """The resident closes a resolved need with a satisfaction score (1–5) and comment."""
+    check_lengths(comment=comment)
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
@@ -322,16 +203,30 @@ def reopen_deadline(need: Need) -> datetime.date | None:
     return WorkingCalendar().add_working_days(closed, reopen_window_days())
 
 
+def why_not_reopen(*, need: Need, today: datetime.date | None = None) -> list[str]:
+    """Reasons the resident cannot reopen `need` now; empty when they can."""
+    reasons = []
+    if need.state not in Need.FLOW["reopen"].source:
+        reasons.append(_("Only a closed need can be reopened."))
+    last_day = reopen_deadline(need)
+    if last_day is not None and (today or timezone.localdate()) > last_day:
+        reasons.append(
+            _("A need can be reopened until %(day)s; that day has passed.") % {"day": last_day}
+        )
+    return reasons
+
+
 @transaction.atomic
 def reopen_need(
     *, need_id: int, note: str, by: User | None = None, tracking_code: str | None = None
 ) -> Need:
+    check_lengths(note=note)
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     last_day = reopen_deadline(need)
     if last_day is not None and timezone.localdate() > last_day:
         raise WorkflowError(
-            "reopen_window_passed",
+            ErrorCode.REOPEN_WINDOW_PASSED,
             _("A need can be reopened until %(day)s; that day has passed.") % {"day": last_day},
         )
     move(need, Need.FLOW["reopen"], by=by, note=note)

@@ -1,20 +1,49 @@
-"""Scoped reads: queues, lists, rates of 接诉即办."""
+"""Needs: what each caller may read, the deadline queue, the three rates of 接诉即办."""
 
 import datetime
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from huitian.access import visible
+from huitian.access import organization_ids, visible
 from huitian.workdays import WorkingCalendar
-from procurement.models import Need, NeedsList, NeedsListEntry, Offer, WhistleCall
+from procurement.models import Need
 
 NEAR_DUE_WORKING_DAYS = 1
 
 
-def needs_for(user):
-    return visible(user, Need.objects.all()).select_related(
+def needs_for(user, *, state: str = ""):
+    qs = visible(user, Need.objects.all()).select_related(
         "community", "community__parent", "category", "assigned_org", "assigned_area"
+    )
+    qs = qs.order_by("-created_at", "-pk")
+    return qs.filter(state=state) if state else qs
+
+
+def own_needs(user):
+    """The needs a signed-in resident submitted, newest first."""
+    return (
+        Need.objects.filter(submitter=user)
+        .select_related("community", "category")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def need_by_tracking_code(code: str) -> Need | None:
+    """Whoever holds the code follows the need (the code is the secret)."""
+    return (
+        Need.objects.select_related("community", "category", "assigned_org", "assigned_area")
+        .filter(tracking_code=(code or "").strip().upper()[:12])
+        .first()
+    )
+
+
+def assigned_needs(user):
+    """Needs handed to the organizations the user is a member of."""
+    return (
+        needs_for(user)
+        .filter(assigned_org_id__in=organization_ids(user))
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -100,31 +129,3 @@ def need_rates(user, *, start: datetime.date, end: datetime.date, by: str = "str
 
 def _rate(n: int, d: int) -> float | None:
     return round(100.0 * n / d, 1) if d else None
-
-
-def published_lists():
-    return NeedsList.objects.filter(state=NeedsList.State.PUBLISHED).order_by("-period_start")
-
-
-def published_entries(needs_list: NeedsList):
-    return (
-        NeedsListEntry.objects.filter(needs_list=needs_list)
-        .select_related("topic", "topic__area", "topic__area__parent", "topic__category")
-        .order_by("rank")
-    )
-
-
-def active_offers():
-    return (
-        Offer.objects.filter(state=Offer.State.ACTIVE, valid_until__gte=timezone.localdate())
-        .select_related("organization", "category")
-        .prefetch_related("areas")
-    )
-
-
-def whistle_calls_for(user):
-    return (
-        visible(user, WhistleCall.objects.all())
-        .select_related("community", "category")
-        .annotate(response_count=Count("responses", distinct=True))
-    )

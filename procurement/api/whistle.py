@@ -1,0 +1,90 @@
+"""Whistle calls (P5): staff raise them, organizations respond, staff select responders."""
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from huitian.api.actions import ScopedActionsMixin
+from huitian.api.idempotency import idempotent
+from procurement import selectors
+from procurement.api.schema import IDEMPOTENCY_KEY
+from procurement.serializers import whistle as s
+from procurement.services import whistle as svc
+
+REFUSALS = gettext_lazy(
+    "403 when the caller may not take this step, 404 when the call is not visible (or the "
+    "id is not a number), 409 when the call no longer allows it."
+)
+
+
+class WhistleCallViewSet(
+    ScopedActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.WhistleCallOut
+    output_serializer_class = s.WhistleCallOut
+
+    def get_queryset(self):
+        return selectors.whistle_calls_with_responses(self.request.user).order_by(
+            "-raised_at", "-pk"
+        )
+
+    @extend_schema(
+        summary=gettext_lazy("Raise a whistle call (community, street, district staff)"),
+        request=s.WhistleCallIn,
+        responses={201: s.WhistleCallOut},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
+    def create(self, request):
+        v = self.parse(s.WhistleCallIn)
+        call = svc.raise_whistle_call(
+            by=request.user,
+            community=v["community"],
+            category=v["category"],
+            problem=v["problem"],
+            urgency=int(v["urgency"]),
+            deadline=v["deadline"],
+        )
+        return self.render(call, status=201)
+
+    @extend_schema(
+        summary=gettext_lazy("Report to a whistle call (organization members)"),
+        request=s.RespondToCallIn,
+        responses={201: s.WhistleResponseOut},
+        parameters=[IDEMPOTENCY_KEY],
+        description=REFUSALS,
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def respond(self, request, pk=None):
+        call = self.visible_object(pk)
+        v = self.parse(s.RespondToCallIn)
+        response = svc.respond_to_call(
+            call_id=call.pk, organization_id=v["organization"], brings=v["brings"], by=request.user
+        )
+        return Response(s.WhistleResponseOut(response).data, status=201)
+
+    @extend_schema(
+        summary=gettext_lazy("Select the responders who will come"),
+        request=s.SelectRespondersIn,
+        responses=s.WhistleCallOut,
+        description=REFUSALS,
+    )
+    @action(detail=True, methods=["post"])
+    def select(self, request, pk=None):
+        call = self.visible_object(pk)
+        v = self.parse(s.SelectRespondersIn)
+        return self.render(
+            svc.select_responders(call_id=call.pk, response_ids=v["responses"], by=request.user)
+        )
+
+    @extend_schema(
+        summary=gettext_lazy("Response times by organization"),
+        responses=s.ResponseTimeOut(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="response-times", pagination_class=None)
+    def response_times(self, request):
+        rows = selectors.whistle_response_times(request.user)
+        return Response(s.ResponseTimeOut(rows, many=True).data)

@@ -1,0 +1,41 @@
+"""Every code procurement's refusals carry (`WorkflowError.code`, `Forbidden.code`).
+
+The API returns them in the one error shape `{"code", "detail", "fields"}`; apps
+branch on them, so they are an enum, not free strings that drift.
+"""
+
+import enum
+
+
+class ErrorCode(enum.StrEnum):
+    # Kernel codes procurement's services also raise (move(), require()).
+    ILLEGAL_TRANSITION = "illegal_transition"
+    CONCURRENT_CHANGE = "concurrent_change"
+    PERMISSION_DENIED = "permission_denied"
+    # Needs (services/needs.py)
+    REASON_REQUIRED = "reason_required"
+    ASSIGNEE_REQUIRED = "assignee_required"
+    ASSIGNEE_OUTSIDE = "assignee_outside"
+    ORGANIZATION_INACTIVE = "organization_inactive"
+    REOPEN_WINDOW_PASSED = "reopen_window_passed"
+    STAFF_ONLY = "staff_only"
+    # Matching (services/matching.py)
+    TOPIC_MERGED = "topic_merged"
+    NOT_A_CANDIDATE = "not_a_candidate"
+    OFFER_UNAVAILABLE = "offer_unavailable"
+    ALREADY_MATCHED = "already_matched"
+    # Topics and lists (services/lists.py)
+    NOTHING_TO_MERGE = "nothing_to_merge"
+    CATEGORY_MISMATCH = "category_mismatch"
+    AREA_MISMATCH = "area_mismatch"
+    BAD_SPLIT = "bad_split"
+    ALREADY_PUBLISHED = "already_published"
+    NOT_COMPILED = "not_compiled"
+    ALREADY_PROMOTED = "already_promoted"
+    INVALID_BUDGET = "invalid_budget"
+    # Offers (services/offers.py)
+    NOT_ACTIVE = "not_active"
+    # Whistle calls (services/whistle.py)
+    CALL_CLOSED = "call_closed"
+    ALREADY_RESPONDED = "already_responded"
+    NO_RESPONDERS = "no_responders"
