@@ -14,7 +14,6 @@ from huitian.api.guard import guarded
 from huitian.plugins import app_module
 
 
-
 class APIRoot(routers.APIRootView):
     """The 回天 platform API, version 1. Errors: {code, detail, fields}."""
 

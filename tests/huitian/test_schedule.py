@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 TASK_NAME = re.compile(r"^(huitian|registry|procurement|volunteers|credit)\.[a-z][a-z0-9_]*$")
 
+
 def _project_tasks() -> set[str]:
     celery_app.loader.import_default_modules()
     return {name for name in celery_app.tasks if not name.startswith("celery.")}
