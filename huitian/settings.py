@@ -307,6 +307,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Three choice sets share the field name "reason": name each after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "NeedRejectReasonEnum": "procurement.models.needs.Need.RejectReason",
+        "NeedUnresolvedReasonEnum": "procurement.models.needs.Need.UnresolvedReason",
+        "InterviewReasonEnum": "registry.models.inspection.Interview.Reason",
+    },
 }
 
 # --- API hardening: body and upload limits, parsers, read-only roles ----------

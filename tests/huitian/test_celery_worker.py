@@ -88,7 +88,7 @@ def _need(**extra):
 
 def test_a_need_submitted_through_the_api_is_grouped_by_the_worker(worker, cast):
     from procurement.models import Need
-    from procurement.services import needs as intake
+    from procurement.services.needs import intake
 
     intake._last_kick = 0.0  # the submission publishes its "group now" message
     response = api_as(cast.resident).post(NEEDS, _need(), format="json")
@@ -101,7 +101,7 @@ def test_a_need_submitted_through_the_api_is_grouped_by_the_worker(worker, cast)
 
 def test_the_installed_periodic_sweep_runs_on_the_worker(worker, cast):
     from procurement.models import Need
-    from procurement.services import needs as intake
+    from procurement.services.needs import intake
 
     intake._last_kick = time.monotonic()  # no "group now" message: only the sweep can
     response = api_as(cast.resident).post(NEEDS, _need(), format="json")

@@ -363,7 +363,7 @@ def test_dispose_refusals(cast):
         ("district", 200, 200),
         ("street_a", 200, 403),
         ("auditor", 200, 403),
-        ("evaluator", 404, 404),  # outside party, not assigned
+        ("evaluator", 404, 403),  # reads nothing unassigned; a read-only role writes nothing
         ("member", 200, 403),
         ("street_b", 404, 404),
         ("resident", 404, 404),

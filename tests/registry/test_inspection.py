@@ -104,7 +104,7 @@ def test_interview_refusals(cast):
         ("district", 200, 201),
         ("street_a", 200, 201),
         ("auditor", 200, 403),
-        ("evaluator", 404, 404),  # outside party, not assigned
+        ("evaluator", 404, 403),  # reads nothing unassigned; a read-only role writes nothing
         ("federation_a", 200, 403),
         ("street_b", 404, 404),
         ("community_b1", 404, 404),

@@ -54,7 +54,7 @@ MATRIX = {
     "federation_a": (403, 403),
     "community_a1": (403, 403),
     "auditor": (403, 403),
-    "evaluator": (404, 404),  # an outside party: not assigned, so not visible
+    "evaluator": (403, 403),  # a read-only role: refused before any lookup
     "street_b": (404, 404),
     "community_b1": (404, 404),
     "resident_other": (404, 404),
