@@ -67,24 +67,35 @@ def unprotect_table(schema_editor, table: str) -> None:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_{table}")
 
 
-def history_tables(apps) -> list[str]:
-    return sorted(
-        model._meta.db_table
-        for model in apps.get_models()
-        if model.__name__.startswith("Historical")
-        and model._meta.app_label in {"huitian", "registry", "procurement", "volunteers", "credit"}
-    )
+def history_tables(apps) -> list[tuple[str, str | None]]:
+    """(table, actor column) of every historical table; the many-to-many history
+    tables (`HistoricalOffer_areas`) have no actor of their own."""
+    tables = []
+    for model in apps.get_models():
+        if not model.__name__.startswith("Historical") or model._meta.app_label not in {
+            "huitian",
+            "registry",
+            "procurement",
+            "volunteers",
+            "credit",
+        }:
+            continue
+        columns = {f.column for f in model._meta.concrete_fields}
+        tables.append(
+            (model._meta.db_table, "history_user_id" if "history_user_id" in columns else None)
+        )
+    return sorted(tables)
 
 
 def protect(apps, schema_editor):
     protect_table(schema_editor, TRANSITION_TABLE)
-    for table in history_tables(apps):
-        protect_table(schema_editor, table, nullable_actor="history_user_id")
+    for table, actor in history_tables(apps):
+        protect_table(schema_editor, table, nullable_actor=actor)
 
 
 def unprotect(apps, schema_editor):
     unprotect_table(schema_editor, TRANSITION_TABLE)
-    for table in history_tables(apps):
+    for table, _actor in history_tables(apps):
         unprotect_table(schema_editor, table)
 
 

@@ -1,19 +1,16 @@
-"""The import job's history is append-only like every audit table (huitian 0006)."""
+"""Audit tables stay append-only after 0003 (huitian 0006 explains the trigger).
+
+0003 adds the import job's history table, and on SQLite it also rebuilds the
+topic's history table to add columns, which drops that table's trigger. Protecting
+every audit table again is idempotent (CREATE OR REPLACE on PostgreSQL, DROP IF
+EXISTS + CREATE on SQLite).
+"""
 
 from importlib import import_module
 
 from django.db import migrations
 
 audit = import_module("huitian.migrations.0006_append_only_audit_tables")
-TABLE = "procurement_historicalneedimport"
-
-
-def protect(apps, schema_editor):
-    audit.protect_table(schema_editor, TABLE, nullable_actor="history_user_id")
-
-
-def unprotect(apps, schema_editor):
-    audit.unprotect_table(schema_editor, TABLE)
 
 
 class Migration(migrations.Migration):
@@ -22,4 +19,4 @@ class Migration(migrations.Migration):
         ("procurement", "0003_workflows_review_flag_imports"),
     ]
 
-    operations = [migrations.RunPython(protect, unprotect)]
+    operations = [migrations.RunPython(audit.protect, audit.unprotect)]
