@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huitian.forms import PortalFormMixin
 from huitian.models import Area, Category
 from registry.models import (
     AnnualReport,
@@ -23,19 +24,7 @@ def _category_field():
     )
 
 
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-
-
-class RegistrationForm(BootstrapMixin, forms.ModelForm):
+class RegistrationForm(PortalFormMixin, forms.ModelForm):
     home_area = forms.ModelChoiceField(
         label=_("home area"),
         queryset=Area.objects.filter(is_active=True)
@@ -63,14 +52,14 @@ class RegistrationForm(BootstrapMixin, forms.ModelForm):
         ]
 
 
-class DocumentForm(BootstrapMixin, forms.Form):
+class DocumentForm(PortalFormMixin, forms.Form):
     title = forms.CharField(label=_("title"), max_length=100)
     file = forms.FileField(
         label=_("file"), help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB.")
     )
 
 
-class FilingForm(BootstrapMixin, forms.ModelForm):
+class FilingForm(PortalFormMixin, forms.ModelForm):
     community = forms.ModelChoiceField(
         label=_("community"),
         queryset=Area.objects.filter(is_active=True, level=Area.Level.COMMUNITY).order_by("code"),
@@ -83,7 +72,7 @@ class FilingForm(BootstrapMixin, forms.ModelForm):
         widgets = {"activities": forms.Textarea(attrs={"rows": 3})}
 
 
-class AnnualReportForm(BootstrapMixin, forms.ModelForm):
+class AnnualReportForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = AnnualReport
         fields = ["year", "summary", "income", "expenditure", "file"]
@@ -95,7 +84,7 @@ class AnnualReportForm(BootstrapMixin, forms.ModelForm):
         self.fields["year"].initial = timezone.localdate().year - 1
 
 
-class CertificationForm(BootstrapMixin, forms.ModelForm):
+class CertificationForm(PortalFormMixin, forms.ModelForm):
     """A social enterprise applies for certification (R7) in the open batch."""
 
     class Meta:
@@ -110,7 +99,7 @@ class CertificationForm(BootstrapMixin, forms.ModelForm):
         }
 
 
-class DirectoryForm(BootstrapMixin, forms.Form):
+class DirectoryForm(PortalFormMixin, forms.Form):
     q = forms.CharField(label=_("Name or credit code"), required=False)
     street = forms.ModelChoiceField(
         label=_("Street/town"),
