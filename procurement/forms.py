@@ -1,40 +1,17 @@
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from huitian.forms import PortalFormMixin
+from huitian.forms import AreaChoiceField, PortalFormMixin
 from huitian.models import Area, Category
 from huitian.validators import validate_clean_text, validate_phone
 from procurement.services.needs import LIMITS
 
 
-class CommunitiesByStreet(ModelChoiceIterator):
-    """Communities under their street (<optgroup>): 146 names are easier to find on a phone."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        groups: dict[str, list] = {}
-        for area in self.queryset:
-            street = area.parent.name if area.parent_id else ""
-            groups.setdefault(street, []).append(self.choice(area))
-        yield from groups.items()
-
-
-class CommunityChoiceField(forms.ModelChoiceField):
-    iterator = CommunitiesByStreet
-
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class NeedForm(PortalFormMixin, forms.Form):
-    community = CommunityChoiceField(
+    community = AreaChoiceField(
         label=_("Community"),
         empty_label=_("Choose your community"),
-        queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True)
-        .select_related("parent")
-        .order_by("parent__code", "code"),
+        queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True),
     )
     category = forms.ModelChoiceField(
         label=_("Category"),

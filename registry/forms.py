@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from huitian.forms import PortalFormMixin
+from huitian.forms import AreaChoiceField, PortalFormMixin
 from huitian.models import Area, Category
 from registry.models import (
     AnnualReport,
@@ -11,6 +11,8 @@ from registry.models import (
     Organization,
     RegistrationApplication,
 )
+
+PHONE = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
 
 
 def _category_field():
@@ -25,18 +27,16 @@ def _category_field():
 
 
 class RegistrationForm(PortalFormMixin, forms.ModelForm):
-    home_area = forms.ModelChoiceField(
+    home_area = AreaChoiceField(
         label=_("home area"),
-        queryset=Area.objects.filter(is_active=True)
-        .exclude(level=Area.Level.DISTRICT)
-        .order_by("code"),
+        queryset=Area.objects.filter(is_active=True).exclude(level=Area.Level.DISTRICT),
     )
     categories = _category_field()
 
     class Meta:
         model = RegistrationApplication
         fields = list(RegistrationApplication.APPLICANT_FIELDS)
-        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3}), "contact_phone": PHONE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,16 +60,16 @@ class DocumentForm(PortalFormMixin, forms.Form):
 
 
 class FilingForm(PortalFormMixin, forms.ModelForm):
-    community = forms.ModelChoiceField(
+    community = AreaChoiceField(
         label=_("community"),
-        queryset=Area.objects.filter(is_active=True, level=Area.Level.COMMUNITY).order_by("code"),
+        queryset=Area.objects.filter(is_active=True, level=Area.Level.COMMUNITY),
     )
     categories = _category_field()
 
     class Meta:
         model = Filing
         fields = list(Filing.GROUP_FIELDS)
-        widgets = {"activities": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "contact_phone": PHONE}
 
 
 class AnnualReportForm(PortalFormMixin, forms.ModelForm):

@@ -105,3 +105,19 @@ def test_no_template_of_any_app_has_inline_script_handler_or_style():
         if (m := pattern.search(p.read_text(encoding="utf-8")))
     ]
     assert offenders == []
+
+
+def test_area_choices_are_grouped_by_street_with_a_chinese_blank(cast, client_as):
+    html = client_as(cast.resident).get("/portal/filings/new/").content.decode()
+    select = re.search(r'<select[^>]*id="id_community".*?</select>', html, re.S).group(0)
+    assert '<option value="" selected>请选择…</option>' in select and "---------" not in select
+    street_a = cast.area("110114011")
+    group = re.search(rf'<optgroup label="{street_a.name}">(.*?)</optgroup>', select, re.S)
+    assert group and cast.area("110114011001").name in group.group(1)
+    # Where streets may be chosen too, each street heads its own group.
+    html = client_as(cast.resident).get("/portal/registrations/new/").content.decode()
+    select = re.search(r'<select[^>]*id="id_home_area".*?</select>', html, re.S).group(0)
+    group = re.search(rf'<optgroup label="{street_a.name}">(.*?)</optgroup>', select, re.S)
+    assert f'value="{street_a.pk}"' in group.group(1)
+    legal_form = re.search(r'<select[^>]*id="id_legal_form".*?</select>', html, re.S).group(0)
+    assert "请选择…" in legal_form and "---------" not in legal_form
