@@ -1,39 +1,17 @@
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from huitian.forms import AreaChoiceField, PortalFormMixin
 from huitian.models import Area, Category
 from huitian.validators import validate_clean_text, validate_phone
 from procurement.services.needs import LIMITS
 
 
-class CommunitiesByStreet(ModelChoiceIterator):
-    """Communities under their street (<optgroup>): 146 names are easier to find on a phone."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        groups: dict[str, list] = {}
-        for area in self.queryset:
-            street = area.parent.name if area.parent_id else ""
-            groups.setdefault(street, []).append(self.choice(area))
-        yield from groups.items()
-
-
-class CommunityChoiceField(forms.ModelChoiceField):
-    iterator = CommunitiesByStreet
-
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class NeedForm(forms.Form):
-    community = CommunityChoiceField(
+class NeedForm(PortalFormMixin, forms.Form):
+    community = AreaChoiceField(
         label=_("Community"),
         empty_label=_("Choose your community"),
-        queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True)
-        .select_related("parent")
-        .order_by("parent__code", "code"),
+        queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True),
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -71,7 +49,7 @@ class NeedForm(forms.Form):
     anonymous = forms.BooleanField(label=_("Submit anonymously"), required=False)
 
 
-class TrackForm(forms.Form):
+class TrackForm(PortalFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=12,
@@ -79,7 +57,7 @@ class TrackForm(forms.Form):
     )
 
 
-class RateForm(forms.Form):
+class RateForm(PortalFormMixin, forms.Form):
     satisfaction = forms.TypedChoiceField(
         label=_("How satisfied are you?"),
         coerce=int,
@@ -95,7 +73,7 @@ class RateForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(PortalFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Why reopen?"),
         max_length=LIMITS["note"],
@@ -105,7 +83,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class OfferForm(forms.Form):
+class OfferForm(PortalFormMixin, forms.Form):
     organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -136,7 +114,7 @@ class OfferForm(forms.Form):
         label=_("Price up to (yuan)"), required=False, min_value=0, decimal_places=2
     )
     valid_until = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, organizations=(), **kwargs):
@@ -144,7 +122,7 @@ class OfferForm(forms.Form):
         self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
 
 
-class RespondForm(forms.Form):
+class RespondForm(PortalFormMixin, forms.Form):
     organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
     brings = forms.CharField(
         label=_("What we bring"),
@@ -158,5 +136,5 @@ class RespondForm(forms.Form):
         self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
 
 
-class ConfirmMatchForm(forms.Form):
+class ConfirmMatchForm(PortalFormMixin, forms.Form):
     organization = forms.IntegerField(label=_("Organization"), min_value=1)

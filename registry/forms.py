@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huitian.forms import AreaChoiceField, PortalFormMixin
 from huitian.models import Area, Category
 from registry.models import (
     AnnualReport,
@@ -10,6 +11,8 @@ from registry.models import (
     Organization,
     RegistrationApplication,
 )
+
+PHONE = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
 
 
 def _category_field():
@@ -23,31 +26,17 @@ def _category_field():
     )
 
 
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-
-
-class RegistrationForm(BootstrapMixin, forms.ModelForm):
-    home_area = forms.ModelChoiceField(
+class RegistrationForm(PortalFormMixin, forms.ModelForm):
+    home_area = AreaChoiceField(
         label=_("home area"),
-        queryset=Area.objects.filter(is_active=True)
-        .exclude(level=Area.Level.DISTRICT)
-        .order_by("code"),
+        queryset=Area.objects.filter(is_active=True).exclude(level=Area.Level.DISTRICT),
     )
     categories = _category_field()
 
     class Meta:
         model = RegistrationApplication
         fields = list(RegistrationApplication.APPLICANT_FIELDS)
-        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3}), "contact_phone": PHONE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,27 +52,27 @@ class RegistrationForm(BootstrapMixin, forms.ModelForm):
         ]
 
 
-class DocumentForm(BootstrapMixin, forms.Form):
+class DocumentForm(PortalFormMixin, forms.Form):
     title = forms.CharField(label=_("title"), max_length=100)
     file = forms.FileField(
         label=_("file"), help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB.")
     )
 
 
-class FilingForm(BootstrapMixin, forms.ModelForm):
-    community = forms.ModelChoiceField(
+class FilingForm(PortalFormMixin, forms.ModelForm):
+    community = AreaChoiceField(
         label=_("community"),
-        queryset=Area.objects.filter(is_active=True, level=Area.Level.COMMUNITY).order_by("code"),
+        queryset=Area.objects.filter(is_active=True, level=Area.Level.COMMUNITY),
     )
     categories = _category_field()
 
     class Meta:
         model = Filing
         fields = list(Filing.GROUP_FIELDS)
-        widgets = {"activities": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "contact_phone": PHONE}
 
 
-class AnnualReportForm(BootstrapMixin, forms.ModelForm):
+class AnnualReportForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = AnnualReport
         fields = ["year", "summary", "income", "expenditure", "file"]
@@ -95,7 +84,7 @@ class AnnualReportForm(BootstrapMixin, forms.ModelForm):
         self.fields["year"].initial = timezone.localdate().year - 1
 
 
-class CertificationForm(BootstrapMixin, forms.ModelForm):
+class CertificationForm(PortalFormMixin, forms.ModelForm):
     """A social enterprise applies for certification (R7) in the open batch."""
 
     class Meta:
@@ -110,7 +99,7 @@ class CertificationForm(BootstrapMixin, forms.ModelForm):
         }
 
 
-class DirectoryForm(BootstrapMixin, forms.Form):
+class DirectoryForm(PortalFormMixin, forms.Form):
     q = forms.CharField(label=_("Name or credit code"), required=False)
     street = forms.ModelChoiceField(
         label=_("Street/town"),
