@@ -57,6 +57,7 @@ CHANNEL_WEIGHTS = [
 
 
 def seed(*, users: dict, stdout) -> None:
+    from procurement import selectors
     from procurement.services import lists, matching, whistle
 
     rng = random.Random(2019)
@@ -119,7 +120,7 @@ def seed(*, users: dict, stdout) -> None:
         for topic in Topic.objects.filter(state=Topic.State.OPEN, area=home).order_by(
             "-need_count"
         )[1:6]:
-            cands = matching.offer_candidates(topic)
+            cands = selectors.offer_candidates(topic)
             if cands:
                 matching.confirm_match(
                     topic_id=topic.pk, organization_id=cands[0].organization.pk, by=district

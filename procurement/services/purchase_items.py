@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from huitian.access import require
 from huitian.models import User
 from huitian.workflow import WorkflowError, record_creation
+from procurement.error_codes import ErrorCode
 from procurement.models import PurchaseItem, Topic
 from procurement.services.topics import screen_public_text
 
@@ -19,7 +20,7 @@ def _positive_budget(value) -> Decimal:
         budget = Decimal(0)
     if not budget.is_finite() or budget <= 0:
         raise WorkflowError(
-            "invalid_budget",
+            ErrorCode.INVALID_BUDGET,
             _("Give a positive budget."),
             fields={"estimated_budget": [_("Must be above zero.")]},
         )
@@ -34,9 +35,11 @@ def promote_topic(
     topic = Topic.objects.select_for_update().get(pk=topic_id)
     require(by, "procurement.edit_topic", topic)
     if topic.state == Topic.State.MERGED:
-        raise WorkflowError("topic_merged", _("This topic was merged into another one."))
+        raise WorkflowError(ErrorCode.TOPIC_MERGED, _("This topic was merged into another one."))
     if PurchaseItem.objects.filter(topic=topic).exists():
-        raise WorkflowError("already_promoted", _("This topic is already a purchase-service item."))
+        raise WorkflowError(
+            ErrorCode.ALREADY_PROMOTED, _("This topic is already a purchase-service item.")
+        )
     budget = _positive_budget(estimated_budget)
     item = PurchaseItem(
         topic=topic,

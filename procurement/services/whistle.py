@@ -4,19 +4,20 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Min, Q
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from huitian.access import Forbidden, organization_ids, require
 from huitian.models import Area, Category, User
+from huitian.selectors import organization_members
 from huitian.services import notify
-from huitian.workflow import WorkflowError, record_creation
+from huitian.workflow import WorkflowError, move, record_creation
+from procurement.error_codes import ErrorCode
 from procurement.models import Offer, WhistleCall, WhistleResponse
-from procurement.services.matching import _eligible_organizations
-from procurement.services.needs import org_members
-from procurement.services.transitions import take_step
+from registry.selectors import eligible_contractors
 
 
 def covering_organizations(community: Area, category: Category):
@@ -27,7 +28,7 @@ def covering_organizations(community: Area, category: Category):
             Area.objects.filter(pk=community.parent_id).values_list("parent_id", flat=True).first()
         )
     return (
-        _eligible_organizations()
+        eligible_contractors()
         .filter(
             Q(offers__state=Offer.State.ACTIVE, offers__areas__in=covering)
             | Q(service_areas__in=covering)
@@ -69,13 +70,13 @@ def raise_whistle_call(
     call.notified_orgs.set(orgs)
     members = []
     for org in orgs:
-        members += org_members(org)
+        members += organization_members(org)
     notify(
         recipients=members,
         kind="procurement.whistle",
         title=_("Whistle call from %(community)s: %(problem)s")
         % {"community": community.name, "problem": problem[:60]},
-        url="/whistle/",
+        url=reverse("procurement:whistle"),
     )
     return call
 
@@ -86,13 +87,19 @@ def respond_to_call(
 ) -> WhistleResponse:
     call = WhistleCall.objects.select_for_update().get(pk=call_id)
     if int(organization_id) not in organization_ids(by):
-        raise Forbidden(_("You can respond only for your own organization."))
+        raise Forbidden(
+            _("You can respond only for your own organization."), code=ErrorCode.PERMISSION_DENIED
+        )
     if not call.notified_orgs.filter(pk=organization_id).exists():
-        raise Forbidden(_("This call was not sent to your organization."))
+        raise Forbidden(
+            _("This call was not sent to your organization."), code=ErrorCode.PERMISSION_DENIED
+        )
     if call.state != WhistleCall.State.OPEN:
-        raise WorkflowError("call_closed", _("This call no longer takes responses."))
+        raise WorkflowError(ErrorCode.CALL_CLOSED, _("This call no longer takes responses."))
     if WhistleResponse.objects.filter(call=call, organization_id=organization_id).exists():
-        raise WorkflowError("already_responded", _("Your organization has already responded."))
+        raise WorkflowError(
+            ErrorCode.ALREADY_RESPONDED, _("Your organization has already responded.")
+        )
     now = timezone.now()
     response = WhistleResponse(
         call=call,
@@ -108,7 +115,7 @@ def respond_to_call(
         recipients=[call.raised_by],
         kind="procurement.whistle_response",
         title=_("An organization reported to your whistle call"),
-        url="/whistle/",
+        url=reverse("procurement:whistle"),
     )
     return response
 
@@ -122,7 +129,7 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     )
     require(by, "procurement.select_responders", call)
     if call.state != WhistleCall.State.OPEN:
-        raise WorkflowError("call_closed", _("Responders were already selected."))
+        raise WorkflowError(ErrorCode.CALL_CLOSED, _("Responders were already selected."))
     chosen = list(
         WhistleResponse.objects.select_for_update(of=("self",))
         .filter(call=call, pk__in=response_ids)
@@ -130,7 +137,7 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     )
     if not chosen:
         raise WorkflowError(
-            "no_responders",
+            ErrorCode.NO_RESPONDERS,
             _("Choose at least one response."),
             fields={"responses": [_("Required.")]},
         )
@@ -139,7 +146,7 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     bulk_update_with_history(
         chosen, WhistleResponse, ["selected"], default_user=by, default_change_reason="select"
     )
-    take_step(
+    move(
         call,
         WhistleCall.FLOW["select"],
         by=by,
@@ -147,10 +154,10 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     )
     for response in chosen:
         notify(
-            recipients=org_members(response.organization),
+            recipients=organization_members(response.organization),
             kind="procurement.whistle_selected",
             title=_("You were selected for the whistle call of %(c)s") % {"c": call.community.name},
-            url="/whistle/",
+            url=reverse("procurement:whistle"),
         )
     return call
 
@@ -160,19 +167,5 @@ def close_whistle_call(*, call_id: int, by: User, note: str = "") -> WhistleCall
     """Staff who may select responders close the call (with or without responders)."""
     call = WhistleCall.objects.select_for_update().get(pk=call_id)
     require(by, "procurement.select_responders", call)
-    take_step(call, WhistleCall.FLOW["close"], by=by, note=note)
+    move(call, WhistleCall.FLOW["close"], by=by, note=note)
     return call
-
-
-def response_times_by_organization(qs=None):
-    qs = qs if qs is not None else WhistleResponse.objects.all()
-    return (
-        qs.values("organization_id", "organization__name")
-        .annotate(
-            responses=Count("pk"),
-            avg_minutes=Avg("response_minutes"),
-            fastest=Min("response_minutes"),
-            selected=Count("pk", filter=Q(selected=True)),
-        )
-        .order_by("avg_minutes")
-    )

@@ -21,7 +21,8 @@ from procurement.models import (
     Topic,
     WhistleCall,
 )
-from procurement.services import lists, offers, transitions, whistle
+from huitian import workflow
+from procurement.services import lists, offers, whistle
 from procurement.services.needs import submit_need
 from tests.conftest import make_user
 from tests.procurement.factories import OfferFactory, OrganizationFactory, category, community
@@ -67,7 +68,7 @@ def test_publish_and_withdraw_an_offer_record_who_did_it(cast):
 
 
 def test_expiry_is_the_systems_step_in_batches_and_idempotent(cast, monkeypatch):
-    monkeypatch.setattr(transitions, "BATCH_SIZE", 2)
+    monkeypatch.setattr(workflow, "BATCH_SIZE", 2)
     past = timezone.localdate() - datetime.timedelta(days=1)
     stale = [OfferFactory(valid_until=past) for _i in range(5)]
     fresh = OfferFactory()
@@ -150,7 +151,7 @@ def _topics(*titles):
 
 
 def test_merge_records_a_step_for_every_merged_topic(cast, monkeypatch):
-    monkeypatch.setattr(transitions, "BATCH_SIZE", 1)
+    monkeypatch.setattr(workflow, "BATCH_SIZE", 1)
     a, b, c = _topics("电梯故障", "楼道堆物", "路灯不亮")
     lists.merge_topics(into_id=a.pk, other_ids=[b.pk, c.pk], by=cast.street_a)
     for topic in (b, c):
@@ -200,11 +201,6 @@ def test_needs_list_compile_and_publish_steps(cast):
     assert lst.history.first().history_user == cast.district
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="confirm_match (services/matching.py, H2) still sets 'matched' with a bare UPDATE; "
-    "it should call lists.mark_topic_matched(...) — remove this mark when it does",
-)
 def test_confirming_a_match_records_the_matched_step(cast):
     from procurement.services.matching import confirm_match
 

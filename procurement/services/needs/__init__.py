@@ -9,7 +9,6 @@ from procurement.services.needs.intake import (
     deadlines_for,
     default_deadlines,
     kick_grouping,
-    org_members,
     submit_need,
     validate_photos,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "deadlines_for",
     "default_deadlines",
     "kick_grouping",
-    "org_members",
     "rate_need",
     "reject_need",
     "reopen_deadline",

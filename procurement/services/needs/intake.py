@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.models import Area, Category, User
-from huitian.selectors import organization_members
 from huitian.sweep import send_task
 from huitian.uploads import validate_photo
 from huitian.validators import normalize_phone
@@ -44,10 +43,6 @@ APP_CHANNELS = (
 # Doors where residents write for themselves: they leave a phone number or say they are
 # anonymous. The 12345 hotline and staff reports carry the caller's record elsewhere.
 RESIDENT_CHANNELS = frozenset({Need.Channel.WEB_FORM, *APP_CHANNELS})
-
-# Kept importable for callers outside this module until they use the kernel selector.
-org_members = organization_members
-
 
 def default_deadlines() -> tuple[int, int]:
     return (

@@ -47,9 +47,8 @@ def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
     check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
-    move(need, Need.FLOW["accept"], by=by, note=note)
     need.responded_at = timezone.now()
-    need.save(update_fields=["state", "responded_at", "updated_at"])
+    move(need, Need.FLOW["accept"], by=by, note=note, also=["responded_at"])
     _notify_submitter(need, _("Your need %(code)s was accepted") % {"code": need.tracking_code})
     return need
 
@@ -65,10 +64,9 @@ def reject_need(*, need_id: int, by: User, reason: str, note: str) -> Need:
             _("Say why the need is rejected."),
             fields={"reason": [_("Choose out of scope or duplicate.")]},
         )
-    move(need, Need.FLOW["reject"], by=by, note=note)
     need.reject_reason = reason
     need.responded_at = timezone.now()
-    need.save(update_fields=["state", "reject_reason", "responded_at", "updated_at"])
+    move(need, Need.FLOW["reject"], by=by, note=note, also=["reject_reason", "responded_at"])
     _notify_submitter(need, _("Your need %(code)s was not accepted") % {"code": need.tracking_code})
     return need
 
@@ -101,9 +99,8 @@ def assign_need(
             _("Only an active organization can take a need."),
             fields={"organization": [_("This organization is not active.")]},
         )
-    move(need, Need.FLOW["assign"], by=by, note=note)
     need.assigned_area, need.assigned_org = area, organization
-    need.save(update_fields=["state", "assigned_area", "assigned_org", "updated_at"])
+    move(need, Need.FLOW["assign"], by=by, note=note, also=["assigned_area", "assigned_org"])
     if organization is not None:
         notify(
             recipients=organization_members(organization),
@@ -120,7 +117,6 @@ def start_service(*, need_id: int, by: User, note: str = "") -> Need:
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     move(need, Need.FLOW["start"], by=by, note=note)
-    need.save(update_fields=["state", "updated_at"])
     _notify_submitter(
         need, _("Service started on your need %(code)s") % {"code": need.tracking_code}
     )
@@ -132,9 +128,8 @@ def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
     check_lengths(note=note)
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
-    move(need, Need.FLOW["resolve"], by=by, note=note)
     need.resolved_at = timezone.now()
-    need.save(update_fields=["state", "resolved_at", "updated_at"])
+    move(need, Need.FLOW["resolve"], by=by, note=note, also=["resolved_at"])
     _notify_submitter(
         need, _("Your need %(code)s is resolved: please rate it") % {"code": need.tracking_code}
     )
@@ -152,10 +147,15 @@ def close_unresolved(*, need_id: int, by: User, reason: str, note: str) -> Need:
             _("Say why the need is closed without resolution."),
             fields={"reason": [_("Choose a reason.")]},
         )
-    move(need, Need.FLOW["close_unresolved"], by=by, note=note)
     need.unresolved_reason = reason
     need.closed_at = timezone.now()
-    need.save(update_fields=["state", "unresolved_reason", "closed_at", "updated_at"])
+    move(
+        need,
+        Need.FLOW["close_unresolved"],
+        by=by,
+        note=note,
+        also=["unresolved_reason", "closed_at"],
+    )
     return need
 
 
@@ -186,12 +186,15 @@ def rate_need(
     _resident_may_act(need, by, tracking_code)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise ValidationError({"satisfaction": _("Give a score from 1 to 5.")})
-    move(need, Need.FLOW["close"], by=by, note=comment)
     need.satisfaction, need.satisfaction_comment = satisfaction, comment.strip()
     need.closed_at = timezone.now()
     need.full_clean(exclude=["tracking_code", "topic", "submitter", "contact_phone"])
-    need.save(
-        update_fields=["state", "satisfaction", "satisfaction_comment", "closed_at", "updated_at"]
+    move(
+        need,
+        Need.FLOW["close"],
+        by=by,
+        note=comment,
+        also=["satisfaction", "satisfaction_comment", "closed_at"],
     )
     return need
 
@@ -229,20 +232,21 @@ def reopen_need(
             ErrorCode.REOPEN_WINDOW_PASSED,
             _("A need can be reopened until %(day)s; that day has passed.") % {"day": last_day},
         )
-    move(need, Need.FLOW["reopen"], by=by, note=note)
     need.closed_at = need.resolved_at = None
     need.satisfaction = None
     need.satisfaction_comment = ""
     need.unresolved_reason = ""
-    need.save(
-        update_fields=[
-            "state",
+    move(
+        need,
+        Need.FLOW["reopen"],
+        by=by,
+        note=note,
+        also=[
             "closed_at",
             "resolved_at",
             "satisfaction",
             "satisfaction_comment",
             "unresolved_reason",
-            "updated_at",
-        ]
+        ],
     )
     return need
