@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from huitian import workflow
 from huitian.models import Role, Transition
 from huitian.workflow import WorkflowError, transitions_of
 from procurement.models import (
@@ -21,7 +22,6 @@ from procurement.models import (
     Topic,
     WhistleCall,
 )
-from huitian import workflow
 from procurement.services import lists, offers, whistle
 from procurement.services.needs import submit_need
 from tests.conftest import make_user

@@ -44,6 +44,7 @@ APP_CHANNELS = (
 # anonymous. The 12345 hotline and staff reports carry the caller's record elsewhere.
 RESIDENT_CHANNELS = frozenset({Need.Channel.WEB_FORM, *APP_CHANNELS})
 
+
 def default_deadlines() -> tuple[int, int]:
     return (
         getattr(settings, "PROCUREMENT_RESPONSE_DAYS", 1),
