@@ -13,9 +13,10 @@ from huitian.access import require
 from huitian.models import Area, Category, User
 from huitian.selectors import organization_members
 from huitian.services import notify
+from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, move, move_many, record_creation
 from procurement.error_codes import ErrorCode
-from procurement.models import Offer
+from procurement.models import Offer, limits
 
 EXPIRY_NOTICE_DAYS = 7
 
@@ -36,6 +37,7 @@ def publish_offer(
     price_max: Decimal | None = None,
 ) -> Offer:
     require(by, "procurement.manage_offer", organization)
+    check_lengths(description=(description, limits.OFFER_DESCRIPTION))
     if organization.status != "active":
         raise WorkflowError(
             ErrorCode.ORGANIZATION_INACTIVE, _("Only an active organization can publish offers.")

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from huitian.access import require
 from huitian.models import User
+from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, record_creation
 from procurement.error_codes import ErrorCode
-from procurement.models import PurchaseItem, Topic
+from procurement.models import PurchaseItem, Topic, limits
 from procurement.services.topics import screen_public_text
 
 
@@ -32,6 +33,7 @@ def promote_topic(
     *, topic_id: int, by: User, estimated_budget: Decimal, service_standard: str, title: str = ""
 ) -> PurchaseItem:
     """Turn a topic into a purchase-service item (used by the purchases issue)."""
+    check_lengths(service_standard=(service_standard, limits.SERVICE_STANDARD))
     topic = Topic.objects.select_for_update().get(pk=topic_id)
     require(by, "procurement.edit_topic", topic)
     if topic.state == Topic.State.MERGED:
@@ -60,6 +62,7 @@ def update_purchase_item(
     *, item_id: int, by: User, title: str, estimated_budget: Decimal, service_standard: str
 ) -> PurchaseItem:
     """Staff correct an item's title, budget or standard (its state moves only by steps)."""
+    check_lengths(service_standard=(service_standard, limits.SERVICE_STANDARD))
     item = PurchaseItem.objects.select_for_update().select_related("topic").get(pk=item_id)
     require(by, "procurement.edit_topic", item.topic)
     item.estimated_budget = _positive_budget(estimated_budget)

@@ -14,9 +14,10 @@ from huitian.access import Forbidden, organization_ids, require
 from huitian.models import Area, Category, User
 from huitian.selectors import organization_members
 from huitian.services import notify
+from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, move, record_creation
 from procurement.error_codes import ErrorCode
-from procurement.models import Offer, WhistleCall, WhistleResponse
+from procurement.models import Offer, WhistleCall, WhistleResponse, limits
 from registry.selectors import eligible_contractors
 
 
@@ -48,6 +49,7 @@ def raise_whistle_call(
     deadline: datetime.date,
 ) -> WhistleCall:
     require(by, "procurement.raise_whistle", community)
+    check_lengths(problem=(problem, limits.WHISTLE_PROBLEM))
     if community.level != Area.Level.COMMUNITY or not community.is_active:
         raise ValidationError({"community": _("Choose an active community.")})
     if not category.is_active:
@@ -85,6 +87,7 @@ def raise_whistle_call(
 def respond_to_call(
     *, call_id: int, organization_id: int, by: User, brings: str
 ) -> WhistleResponse:
+    check_lengths(brings=(brings, limits.WHISTLE_BRINGS))
     call = WhistleCall.objects.select_for_update().get(pk=call_id)
     if int(organization_id) not in organization_ids(by):
         raise Forbidden(

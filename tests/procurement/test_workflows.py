@@ -23,9 +23,14 @@ from procurement.models import (
     WhistleCall,
 )
 from procurement.services import lists, offers, whistle
-from procurement.services.needs import submit_need
 from tests.conftest import make_user
-from tests.procurement.factories import OfferFactory, OrganizationFactory, category, community
+from tests.procurement.factories import (
+    OfferFactory,
+    OrganizationFactory,
+    category,
+    community,
+    web_need,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,16 +141,7 @@ def test_closing_a_call_is_for_its_staff_only(cast):
 
 
 def _topics(*titles):
-    needs = [
-        submit_need(
-            channel="web_form",
-            community=community(),
-            category=category("property_management"),
-            title=title,
-            text=title,
-        )
-        for title in titles
-    ]
+    needs = [web_need(title) for title in titles]
     lists.group_pending_needs(100)
     return [Topic.objects.get(needs__pk=n.pk) for n in needs]
 
@@ -205,13 +201,7 @@ def test_confirming_a_match_records_the_matched_step(cast):
     from procurement.services.matching import confirm_match
 
     offer = OfferFactory()
-    need = submit_need(
-        channel="web_form",
-        community=community(),
-        category=category(),
-        title="老年餐桌午餐不够",
-        text="老年餐桌午餐不够",
-    )
+    need = web_need("老年餐桌午餐不够", cat="elderly_meals")
     lists.group_pending_needs(100)
     topic = Topic.objects.get(needs__pk=need.pk)
     confirm_match(topic_id=topic.pk, organization_id=offer.organization_id, by=cast.street_a)

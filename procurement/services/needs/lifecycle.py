@@ -13,11 +13,12 @@ from huitian.access import Forbidden, require
 from huitian.models import Area, User
 from huitian.selectors import organization_members
 from huitian.services import notify
+from huitian.validators import check_lengths
 from huitian.workdays import WorkingCalendar
 from huitian.workflow import WorkflowError, move
 from procurement.error_codes import ErrorCode
 from procurement.models import Need
-from procurement.services.needs.intake import check_lengths
+from procurement.services.needs.intake import LIMITS
 
 
 def reopen_window_days() -> int:
@@ -44,7 +45,7 @@ def track_url(need: Need) -> str:
 
 @transaction.atomic
 def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     need.responded_at = timezone.now()
@@ -55,7 +56,7 @@ def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def reject_need(*, need_id: int, by: User, reason: str, note: str) -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if reason not in Need.RejectReason.values:
@@ -76,7 +77,7 @@ def assign_need(
     *, need_id: int, by: User, area: Area | None = None, organization=None, note: str = ""
 ) -> Need:
     """Hand a need to a community, a street or an organization."""
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if (area is None) == (organization is None):
@@ -113,7 +114,7 @@ def assign_need(
 
 @transaction.atomic
 def start_service(*, need_id: int, by: User, note: str = "") -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     move(need, Need.FLOW["start"], by=by, note=note)
@@ -125,7 +126,7 @@ def start_service(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     need.resolved_at = timezone.now()
@@ -138,7 +139,7 @@ def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def close_unresolved(*, need_id: int, by: User, reason: str, note: str) -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if reason not in Need.UnresolvedReason.values:
@@ -181,7 +182,7 @@ def rate_need(
     tracking_code: str | None = None,
 ) -> Need:
     """The resident closes a resolved need with a satisfaction score (1–5) and comment."""
-    check_lengths(comment=comment)
+    check_lengths(comment=(comment, LIMITS["comment"]))
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
@@ -223,7 +224,7 @@ def why_not_reopen(*, need: Need, today: datetime.date | None = None) -> list[st
 def reopen_need(
     *, need_id: int, note: str, by: User | None = None, tracking_code: str | None = None
 ) -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     last_day = reopen_deadline(need)
