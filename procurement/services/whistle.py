@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from huitian.access import Forbidden, organization_ids, require
+from huitian.access import Forbidden, organization_ids, require, staff_areas
 from huitian.models import Area, Category, User
 from huitian.selectors import organization_members
 from huitian.services import notify
@@ -18,6 +18,7 @@ from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, move, record_creation
 from procurement.error_codes import ErrorCode
 from procurement.models import Offer, WhistleCall, WhistleResponse, limits
+from procurement.rules import WHISTLE_RAISERS
 from registry.selectors import eligible_contractors
 
 
@@ -48,6 +49,19 @@ def raise_whistle_call(
     urgency: int,
     deadline: datetime.date,
 ) -> WhistleCall:
+    if not by.has_perm("procurement.raise_whistle", community) and staff_areas(
+        by, for_write=True, roles=WHISTLE_RAISERS
+    ):
+        # Staff who raise calls elsewhere chose a community outside their areas: a field
+        # error beside the community (400), not a bare refusal. Everyone else: 403.
+        raise ValidationError(
+            {
+                "community": ValidationError(
+                    _("You can raise whistle calls only for communities in your own areas."),
+                    code=ErrorCode.COMMUNITY_OUTSIDE,
+                )
+            }
+        )
     require(by, "procurement.raise_whistle", community)
     check_lengths(problem=(problem, limits.WHISTLE_PROBLEM))
     if community.level != Area.Level.COMMUNITY or not community.is_active:
