@@ -248,6 +248,15 @@ def record_creation(
     )
 
 
+def save_new(obj: models.Model, *, by, step: str = "create", note: str = "") -> Transition:
+    """Save a new workflow record through the model (its history row names `by`) and
+    write its first Transition (from nothing to its initial state)."""
+    obj._history_user = _actor(by)
+    obj.save()
+    field_name = getattr(getattr(type(obj), "FLOW", None), "field", "state")
+    return record_creation(obj, by=by, state=getattr(obj, field_name), note=note, step=step)
+
+
 def transitions_of(obj: models.Model):
     return (
         Transition.objects.filter(

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from huitian.access import Forbidden, staff_areas, staff_in
 from huitian.models import Area, Category, User
 from huitian.sweep import enqueue_on_commit, send_task
-from huitian.workflow import move, record_creation
+from huitian.workflow import move, save_new
 from procurement.error_codes import ErrorCode
 from procurement.models import Need, NeedImport, NeedImportError
 from procurement.rules import HANDLERS
@@ -107,9 +107,7 @@ def start_need_import(*, upload, by: User) -> NeedImport:
             area_id=areas[0][0] if areas and not by.is_superuser else None,
         )
         job.file.save(name[-60:], upload, save=False)
-        job._history_user = by
-        job.save()
-        record_creation(job, by=by, state=job.state, step="upload")
+        save_new(job, by=by, step="upload")
         from procurement.tasks import run_need_import as task
 
         enqueue_on_commit(task, job.pk)

@@ -14,7 +14,7 @@ from huitian.models import Area, Category, User
 from huitian.selectors import organization_members
 from huitian.services import notify
 from huitian.validators import check_lengths
-from huitian.workflow import WorkflowError, move, move_many, record_creation
+from huitian.workflow import WorkflowError, move, move_many, save_new
 from procurement.error_codes import ErrorCode
 from procurement.models import Offer, limits
 
@@ -67,10 +67,8 @@ def publish_offer(
         price_max=price_max if price_max is not None else price_min,
     )
     offer.full_clean()
-    offer._history_user = by
-    offer.save()
+    save_new(offer, by=by, step="publish")
     offer.areas.set(areas)
-    record_creation(offer, by=by, state=offer.state, step="publish")
     return offer
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from huitian.access import require
 from huitian.models import User
 from huitian.validators import check_lengths
-from huitian.workflow import WorkflowError, record_creation
+from huitian.workflow import WorkflowError, save_new
 from procurement.error_codes import ErrorCode
 from procurement.models import PurchaseItem, Topic, limits
 from procurement.services.topics import screen_public_text
@@ -51,9 +51,7 @@ def promote_topic(
         created_by=by,
     )
     item.full_clean()
-    item._history_user = by
-    item.save()
-    record_creation(item, by=by, state=item.state, step="promote")
+    save_new(item, by=by, step="promote")
     return item
 
 

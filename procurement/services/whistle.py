@@ -15,7 +15,7 @@ from huitian.models import Area, Category, User
 from huitian.selectors import organization_members
 from huitian.services import notify
 from huitian.validators import check_lengths
-from huitian.workflow import WorkflowError, move, record_creation
+from huitian.workflow import WorkflowError, move, save_new
 from procurement.error_codes import ErrorCode
 from procurement.models import Offer, WhistleCall, WhistleResponse, limits
 from procurement.rules import WHISTLE_RAISERS
@@ -79,9 +79,7 @@ def raise_whistle_call(
         raised_by=by,
     )
     call.full_clean()
-    call._history_user = by
-    call.save()
-    record_creation(call, by=by, state=call.state, step="raise")
+    save_new(call, by=by, step="raise")
     orgs = list(covering_organizations(community, category))
     call.notified_orgs.set(orgs)
     members = []
@@ -127,6 +125,7 @@ def respond_to_call(
         response_minutes=max(0, int((now - call.raised_at).total_seconds() // 60)),
     )
     response.full_clean()
+    response._history_user = by
     response.save()
     notify(
         recipients=[call.raised_by],

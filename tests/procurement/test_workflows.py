@@ -106,6 +106,8 @@ def test_whistle_call_steps(cast):
         deadline=timezone.localdate() + datetime.timedelta(days=3),
     )
     response = respond_to_call(call_id=call.pk, organization_id=org.pk, by=member, brings="两人")
+    assert response.history.get().history_user == member  # who reported, in the history too
+    assert call.history.get().history_user == cast.community_a1
     whistle.select_responders(call_id=call.pk, response_ids=[response.pk], by=cast.community_a1)
     response.refresh_from_db()
     assert response.selected and response.history.first().history_user == cast.community_a1

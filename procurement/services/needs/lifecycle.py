@@ -39,6 +39,12 @@ def _notify_submitter(need: Need, title: str) -> None:
         )
 
 
+def _require_reason(reason: str, choices, *, detail: str, hint: str) -> None:
+    """A closing step names one of its reasons (409 with the reason field otherwise)."""
+    if reason not in choices.values:
+        raise WorkflowError(ErrorCode.REASON_REQUIRED, detail, fields={"reason": [hint]})
+
+
 def track_url(need: Need) -> str:
     return reverse("procurement:need-track", kwargs={"code": need.tracking_code})
 
@@ -59,12 +65,12 @@ def reject_need(*, need_id: int, by: User, reason: str, note: str) -> Need:
     check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
-    if reason not in Need.RejectReason.values:
-        raise WorkflowError(
-            ErrorCode.REASON_REQUIRED,
-            _("Say why the need is rejected."),
-            fields={"reason": [_("Choose out of scope or duplicate.")]},
-        )
+    _require_reason(
+        reason,
+        Need.RejectReason,
+        detail=_("Say why the need is rejected."),
+        hint=_("Choose out of scope or duplicate."),
+    )
     need.reject_reason = reason
     need.responded_at = timezone.now()
     move(need, Need.FLOW["reject"], by=by, note=note, also=["reject_reason", "responded_at"])
@@ -142,12 +148,12 @@ def close_unresolved(*, need_id: int, by: User, reason: str, note: str) -> Need:
     check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
-    if reason not in Need.UnresolvedReason.values:
-        raise WorkflowError(
-            ErrorCode.REASON_REQUIRED,
-            _("Say why the need is closed without resolution."),
-            fields={"reason": [_("Choose a reason.")]},
-        )
+    _require_reason(
+        reason,
+        Need.UnresolvedReason,
+        detail=_("Say why the need is closed without resolution."),
+        hint=_("Choose a reason."),
+    )
     need.unresolved_reason = reason
     need.closed_at = timezone.now()
     move(
