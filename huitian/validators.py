@@ -126,3 +126,23 @@ class CleanTextValidator:
 
 
 validate_clean_text = CleanTextValidator()
+
+
+def check_lengths(**texts: tuple[str | None, int]) -> None:
+    """Refuse every text longer than its limit: `check_lengths(note=(note, 1000), …)`.
+
+    One ValidationError naming each field that is too long, with its limit and its
+    length, so a screen shows the reason beside the field. Services call it for every
+    text a person writes (a `TextField`'s `max_length` is only a form hint).
+    """
+    errors = {}
+    for name, (value, limit) in texts.items():
+        length = len(value or "")
+        if length > limit:
+            errors[name] = ValidationError(
+                _("At most %(limit)d characters; this has %(length)d."),
+                code="too_long",
+                params={"limit": limit, "length": length},
+            )
+    if errors:
+        raise ValidationError(errors)

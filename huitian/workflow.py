@@ -4,7 +4,9 @@ A workflow model keeps a `state` field and declares its `Workflow` of named
 `Step`s. `move()` takes a step: it refuses a step that is not allowed from the
 current state (WorkflowError → 409 in the API, a message in the admin), claims
 the change with a conditional UPDATE so two people racing produce one move,
-and writes the Transition row that is the step's audit line.
+saves the record through the model (so django-simple-history writes its row,
+with the acting user) and writes the Transition row that is the step's audit
+line. `move_many()` does the same for a batch of rows (expiry, merges).
 
 Deliberately a small table rather than django-fsm: the rules for *who* may
 take a step live in `rules` predicates checked by the services, and a step
@@ -12,13 +14,19 @@ here is just data, easy to list in a screen ("what can I do next").
 """
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import bulk_update_with_history
 
 from huitian.models import Transition
+
+BATCH_SIZE = 500  # rows per transaction in move_many()
 
 
 class WorkflowError(Exception):
@@ -57,15 +65,27 @@ class Workflow:
         return [s for s in self.steps if state in s.source]
 
 
-def _label(obj, state_field: str, value: str) -> str:
-    field_obj = obj._meta.get_field(state_field)
+def _label(obj_or_model, state_field: str, value: str) -> str:
+    field_obj = obj_or_model._meta.get_field(state_field)
     return str(dict(field_obj.flatchoices).get(value, value))
 
 
-def move(
-    obj: models.Model, step: Step, *, by, note: str = "", field_name: str = "state"
-) -> Transition:
-    """Take `step` on `obj` or refuse with a reason. Call inside a transaction."""
+def _actor(by):
+    """The acting user, or None when the system acted (a periodic job, an anonymous resident)."""
+    return by if getattr(by, "pk", None) else None
+
+
+def _auto_now_fields(model) -> list[str]:
+    """Fields the model stamps on every save (a step is a change, so they move with it)."""
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+
+def check_step(obj: models.Model, step: Step, *, note: str = "", field_name: str = "state") -> None:
+    """Refuse `step` on `obj` with the reason `move()` would give, without taking it.
+
+    For services that must do other work (create a record, take a number) between
+    checking a step and taking it, so an illegal step is refused before that work.
+    """
     current = getattr(obj, field_name)
     if current not in step.source:
         allowed = "、".join(_label(obj, field_name, s) for s in step.source)
@@ -84,11 +104,31 @@ def move(
             _("“%(step)s” needs a reason.") % {"step": step.label or step.name},
             fields={"note": [_("A reason is required for this step.")]},
         )
+
+
+def move(
+    obj: models.Model,
+    step: Step,
+    *,
+    by,
+    note: str = "",
+    field_name: str = "state",
+    also: Iterable[str] = (),
+) -> Transition:
+    """Take `step` on `obj` or refuse with a reason. Call inside a transaction.
+
+    Claims the change with a conditional UPDATE (one winner when two race), then
+    saves `obj` through the model with `update_fields` = the state field, the
+    fields named in `also` (set them on `obj` before calling) and any `auto_now`
+    field, so django-simple-history records the step with `by` as its user and
+    the step's name as the change reason. No further save is needed.
+    """
+    check_step(obj, step, note=note, field_name=field_name)
+    current = getattr(obj, field_name)
+    model = type(obj)
     # Claim: exactly one of two concurrent callers sees its UPDATE match.
-    won = (
-        type(obj)
-        ._default_manager.filter(pk=obj.pk, **{field_name: current})
-        .update(**{field_name: step.target})
+    won = model._default_manager.filter(pk=obj.pk, **{field_name: current}).update(
+        **{field_name: step.target}
     )
     if won != 1:
         raise WorkflowError(
@@ -96,15 +136,101 @@ def move(
             _("Someone else changed this record a moment ago; reload it and try again."),
         )
     setattr(obj, field_name, step.target)
+    obj._history_user = _actor(by)
+    obj._change_reason = step.name
+    try:
+        fields = dict.fromkeys([field_name, *also, *_auto_now_fields(model)])
+        obj.save(update_fields=list(fields))
+    finally:
+        del obj._change_reason  # a later plain save of this instance is not this step
     return Transition.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)),
+        content_type=ContentType.objects.get_for_model(model),
         object_id=obj.pk,
         step=step.name,
         from_state=current,
         to_state=step.target,
-        by=by if getattr(by, "pk", None) else None,
+        by=_actor(by),
         note=note or "",
     )
+
+
+def move_many(
+    objs_or_qs,
+    step: Step,
+    *,
+    by,
+    note: str = "",
+    changes: dict | None = None,
+    field_name: str = "state",
+    batch_size: int | None = None,
+) -> list[int]:
+    """Take `step` on every given row still in one of its source states; the ids moved.
+
+    For the bulk paths (offer expiry, topic merge, …). In batches, each batch in one
+    transaction: lock the rows (so the lock is the claim: a row another caller moved
+    first no longer matches the source states and is left alone), set the state and
+    `changes`, save them with one history row each (`by` as user, the step's name as
+    reason), and write their Transition rows in one `bulk_create`. A re-run, or a
+    retried task, records nothing twice. `by=None` means the system acted; say why in
+    `note`.
+    """
+    if isinstance(objs_or_qs, models.QuerySet):
+        queryset = objs_or_qs
+    else:
+        objs = list(objs_or_qs)
+        if not objs:
+            return []
+        queryset = type(objs[0])._default_manager.filter(pk__in=[o.pk for o in objs])
+    model = queryset.model
+    batch_size = batch_size or BATCH_SIZE
+    changes = dict(changes or {})
+    actor = _actor(by)
+    in_source = {f"{field_name}__in": step.source}
+    content_type = ContentType.objects.get_for_model(model)
+    candidates = list(queryset.filter(**in_source).order_by("pk").values_list("pk", flat=True))
+    moved: list[int] = []
+    for start in range(0, len(candidates), batch_size):
+        chunk = candidates[start : start + batch_size]
+        with transaction.atomic():
+            rows = list(
+                model._default_manager.select_for_update()
+                .filter(pk__in=chunk, **in_source)
+                .order_by("pk")
+            )
+            if not rows:
+                continue
+            transitions = [
+                Transition(
+                    content_type=content_type,
+                    object_id=row.pk,
+                    step=step.name,
+                    from_state=getattr(row, field_name),
+                    to_state=step.target,
+                    by=actor,
+                    note=note,
+                )
+                for row in rows
+            ]
+            stamped = dict.fromkeys(_auto_now_fields(model), timezone.now())
+            for row in rows:
+                setattr(row, field_name, step.target)
+                for name, value in {**changes, **stamped}.items():
+                    setattr(row, name, value)
+            fields = list(dict.fromkeys([field_name, *changes, *stamped]))
+            try:
+                bulk_update_with_history(
+                    rows,
+                    model,
+                    fields,
+                    batch_size=batch_size,
+                    default_user=actor,
+                    default_change_reason=step.name,
+                )
+            except NotHistoricalModelError:
+                model._default_manager.bulk_update(rows, fields, batch_size=batch_size)
+            Transition.objects.bulk_create(transitions, batch_size=batch_size)
+            moved += [row.pk for row in rows]
+    return moved
 
 
 def record_creation(
@@ -117,9 +243,18 @@ def record_creation(
         step=step,
         from_state="",
         to_state=state,
-        by=by if getattr(by, "pk", None) else None,
+        by=_actor(by),
         note=note,
     )
+
+
+def save_new(obj: models.Model, *, by, step: str = "create", note: str = "") -> Transition:
+    """Save a new workflow record through the model (its history row names `by`) and
+    write its first Transition (from nothing to its initial state)."""
+    obj._history_user = _actor(by)
+    obj.save()
+    field_name = getattr(getattr(type(obj), "FLOW", None), "field", "state")
+    return record_creation(obj, by=by, state=getattr(obj, field_name), note=note, step=step)
 
 
 def transitions_of(obj: models.Model):

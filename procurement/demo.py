@@ -57,7 +57,8 @@ CHANNEL_WEIGHTS = [
 
 
 def seed(*, users: dict, stdout) -> None:
-    from procurement.services import lists, matching, whistle
+    from procurement import selectors
+    from procurement.services import lists, matching, offers, whistle
 
     rng = random.Random(2019)
     cats = {c.code: c for c in Category.objects.filter(code__in=TEMPLATES)}
@@ -98,6 +99,24 @@ def seed(*, users: dict, stdout) -> None:
         if created:
             offer.areas.set([home.parent if i % 2 else home, *rng.sample(communities, 2)])
 
+    member = users.get(Role.ORG_MEMBER)
+    if member is not None and not Offer.objects.filter(state=Offer.State.WITHDRAWN).exists():
+        from huitian.access import forget_grants, organization_ids
+
+        forget_grants(member)
+        own = Organization.objects.filter(pk__in=organization_ids(member), status="active").first()
+        if own is not None:  # an offer its organization published, then withdrew
+            withdrawn = offers.publish_offer(
+                by=member,
+                organization=own,
+                category=next(iter(cats.values())),
+                title=f"周末上门服务（{own.name[:6]}）",
+                description="人手不足，暂停提供。",
+                areas=[home],
+                valid_until=today + datetime.timedelta(days=90),
+            )
+            offers.withdraw_offer(offer_id=withdrawn.pk, by=member, note="人手调整，暂停提供")
+
     # Lists: every past month published; the current one a draft for staff to review.
     for months_back in range(12, -1, -1):
         day = (today.replace(day=1) - datetime.timedelta(days=months_back * 30)).replace(day=1)
@@ -119,15 +138,24 @@ def seed(*, users: dict, stdout) -> None:
         for topic in Topic.objects.filter(state=Topic.State.OPEN, area=home).order_by(
             "-need_count"
         )[1:6]:
-            cands = matching.offer_candidates(topic)
+            cands = selectors.offer_candidates(topic)
             if cands:
                 matching.confirm_match(
                     topic_id=topic.pk, organization_id=cands[0].organization.pk, by=district
                 )
                 break
 
+    if not Topic.objects.filter(state=Topic.State.MERGED).exists():
+        # Two small topics of one category staff found to be the same: merged (a step).
+        small = Topic.objects.filter(state=Topic.State.OPEN, area=home).order_by("need_count")
+        first = small.first()
+        twin = small.filter(category=first.category).exclude(pk=first.pk).first() if first else None
+        if twin is not None:
+            lists.merge_topics(into_id=twin.pk, other_ids=[first.pk], by=district)
+
     if not WhistleCall.objects.exists():
         staff = users[Role.COMMUNITY_STAFF]
+        calls = []
         for problem, code, urgency in [
             ("3号楼楼上漏水纠纷持续两周，需要专业调解", "dispute_mediation", 2),
             ("暴雨后地下室积水，需要志愿者协助转移老人物品", "special_affairs", 3),
@@ -144,6 +172,7 @@ def seed(*, users: dict, stdout) -> None:
                 urgency=urgency,
                 deadline=today + datetime.timedelta(days=7),
             )
+            calls.append(call)
             member = users[Role.ORG_MEMBER]
             from huitian.access import forget_grants, organization_ids
 
@@ -156,6 +185,16 @@ def seed(*, users: dict, stdout) -> None:
                         by=member,
                         brings="两名社工和 10 名志愿者",
                     )
+        # Every state of a call: one with responders selected, one closed, the rest open.
+        answered = next((c for c in calls if c.responses.exists()), None)
+        if answered is not None:
+            whistle.select_responders(
+                call_id=answered.pk,
+                response_ids=list(answered.responses.values_list("pk", flat=True)),
+                by=staff,
+            )
+        if len(calls) > 1:
+            whistle.close_whistle_call(call_id=calls[-1].pk, by=staff, note="已协调街道力量解决")
     stdout.write(
         f"procurement: {Need.objects.count()} needs, {Topic.objects.count()} topics, "
         f"{Offer.objects.count()} offers, {WhistleCall.objects.count()} whistle calls"

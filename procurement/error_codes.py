@@ -36,6 +36,7 @@ class ErrorCode(enum.StrEnum):
     # Offers (services/offers.py)
     NOT_ACTIVE = "not_active"
     # Whistle calls (services/whistle.py)
+    COMMUNITY_OUTSIDE = "community_outside"
     CALL_CLOSED = "call_closed"
     ALREADY_RESPONDED = "already_responded"
     NO_RESPONDERS = "no_responders"

@@ -322,6 +322,8 @@ class RequestsView(Open311View):
                 lng=_coordinate(v.get("long")),
                 contact_name=f"{v.get('last_name', '')}{v.get('first_name', '')}".strip(),
                 contact_phone=v.get("phone", ""),
+                # A GeoReport client may send no phone: such a request is anonymous.
+                anonymous=not v.get("phone", "").strip(),
                 submitter=request.user if request.user.is_authenticated else None,
             )
         except DjangoValidationError as exc:

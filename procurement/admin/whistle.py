@@ -16,8 +16,9 @@ RAISE_FIELDS = ["community", "category", "problem", "urgency", "deadline"]
 
 
 class RaiseForm(forms.ModelForm):
-    """Raising a call. The choice of communities asks the rule itself (no copy of it);
-    every other check is the service's, shown beside its field."""
+    """Raising a call. The list offers the communities the rule allows (asking the rule,
+    not copying it), but any community is accepted here: the service decides, and its
+    refusal of a community outside the clerk's areas appears beside the field."""
 
     user = None  # set per request by WhistleCallAdmin.get_form
 
@@ -30,7 +31,15 @@ class RaiseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         communities = Area.objects.filter(level=Area.Level.COMMUNITY).select_related("parent")
         allowed = [a.pk for a in communities if self.user.has_perm("procurement.raise_whistle", a)]
-        self.fields["community"].queryset = communities.filter(pk__in=allowed).order_by("code")
+        field = self.fields["community"]
+        field.queryset = communities
+        offered = [("", field.empty_label)] + [
+            (a.pk, str(a)) for a in communities.filter(pk__in=allowed).order_by("code")
+        ]
+        field.choices = offered
+        inner = getattr(field.widget, "widget", None)  # the admin's related-field wrapper
+        if inner is not None:
+            inner.choices = offered
 
 
 @admin.register(WhistleCall)

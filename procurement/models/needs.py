@@ -14,9 +14,10 @@ from huitian.models import Area, Category
 from huitian.scope import Scope
 from huitian.validators import validate_clean_text, validate_phone
 from huitian.workflow import Step, Workflow
+from procurement.models import limits
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
-TEXT_LIMIT = 2000
+TEXT_LIMIT = limits.NEED_TEXT
 TITLE_LIMIT = 120
 
 
@@ -175,7 +176,10 @@ class Need(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     satisfaction_comment = models.TextField(
-        _("resident's comment"), blank=True, max_length=1000, validators=[validate_clean_text]
+        _("resident's comment"),
+        blank=True,
+        max_length=limits.NEED_COMMENT,
+        validators=[validate_clean_text],
     )
     # Grouping (P2): jieba tokens kept on the row; NULL grouped_at = still to group (the queue).
     tokens = models.TextField(_("tokens"), blank=True, editable=False)
@@ -207,6 +211,8 @@ class Need(models.Model):
                 | models.Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="need_satisfaction_1_5",
             ),
+            limits.at_most("text", limits.NEED_TEXT, name="need_text_length"),
+            limits.at_most("satisfaction_comment", limits.NEED_COMMENT, name="need_comment_length"),
         ]
         indexes = [
             models.Index(

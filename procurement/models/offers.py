@@ -10,6 +10,7 @@ from huitian.models import Area, Category
 from huitian.scope import Scope
 from huitian.validators import validate_clean_text
 from huitian.workflow import Step, Workflow
+from procurement.models import limits
 
 
 class Offer(models.Model):
@@ -42,7 +43,9 @@ class Offer(models.Model):
     )
     title = models.CharField(_("title"), max_length=120, validators=[validate_clean_text])
     description = models.TextField(
-        pgettext_lazy("offer", "description"), max_length=2000, validators=[validate_clean_text]
+        pgettext_lazy("offer", "description"),
+        max_length=limits.OFFER_DESCRIPTION,
+        validators=[validate_clean_text],
     )
     areas = models.ManyToManyField(
         Area, verbose_name=_("communities or streets served"), related_name="offers"
@@ -76,7 +79,10 @@ class Offer(models.Model):
                 | models.Q(price_max__isnull=True)
                 | models.Q(price_min__lte=models.F("price_max")),
                 name="offer_price_range",
-            )
+            ),
+            limits.at_most(
+                "description", limits.OFFER_DESCRIPTION, name="offer_description_length"
+            ),
         ]
 
     def __str__(self):

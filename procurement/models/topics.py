@@ -11,6 +11,7 @@ from huitian.models import Area, Category
 from huitian.scope import Scope
 from huitian.validators import validate_clean_text
 from huitian.workflow import Step, Workflow
+from procurement.models import limits
 
 
 class Topic(models.Model):
@@ -160,7 +161,11 @@ class PurchaseItem(models.Model):
     estimated_budget = models.DecimalField(
         _("estimated budget (yuan)"), max_digits=12, decimal_places=2
     )
-    service_standard = models.TextField(_("service standard"), validators=[validate_clean_text])
+    service_standard = models.TextField(
+        _("service standard"),
+        max_length=limits.SERVICE_STANDARD,
+        validators=[validate_clean_text],
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.PROPOSED
     )
@@ -180,6 +185,11 @@ class PurchaseItem(models.Model):
         verbose_name = _("purchase-service item")
         verbose_name_plural = _("purchase-service items")
         ordering = ["-created_at"]
+        constraints = [
+            limits.at_most(
+                "service_standard", limits.SERVICE_STANDARD, name="purchase_item_standard_length"
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -10,6 +10,7 @@ from huitian.models import Area, Category
 from huitian.scope import Scope
 from huitian.validators import validate_clean_text
 from huitian.workflow import Step, Workflow
+from procurement.models import limits
 
 
 class WhistleCall(models.Model):
@@ -36,7 +37,9 @@ class WhistleCall(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    problem = models.TextField(_("problem"), max_length=2000, validators=[validate_clean_text])
+    problem = models.TextField(
+        _("problem"), max_length=limits.WHISTLE_PROBLEM, validators=[validate_clean_text]
+    )
     urgency = models.PositiveSmallIntegerField(
         _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -64,6 +67,9 @@ class WhistleCall(models.Model):
         verbose_name = _("whistle call")
         verbose_name_plural = _("whistle calls")
         ordering = ["-raised_at", "-pk"]
+        constraints = [
+            limits.at_most("problem", limits.WHISTLE_PROBLEM, name="whistle_problem_length")
+        ]
 
     def __str__(self):
         return self.problem[:40]
@@ -82,7 +88,9 @@ class WhistleResponse(models.Model):
         on_delete=models.PROTECT,
         related_name="whistle_responses",
     )
-    brings = models.TextField(_("what we bring"), max_length=1000, validators=[validate_clean_text])
+    brings = models.TextField(
+        _("what we bring"), max_length=limits.WHISTLE_BRINGS, validators=[validate_clean_text]
+    )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responded by"),
@@ -101,7 +109,8 @@ class WhistleResponse(models.Model):
         verbose_name_plural = _("whistle responses")
         ordering = ["responded_at"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "organization"], name="whistle_response_once")
+            models.UniqueConstraint(fields=["call", "organization"], name="whistle_response_once"),
+            limits.at_most("brings", limits.WHISTLE_BRINGS, name="whistle_brings_length"),
         ]
 
     def __str__(self):

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from huitian.access import Forbidden, staff_areas, staff_in
 from huitian.models import Area, Category, User
 from huitian.sweep import enqueue_on_commit, send_task
-from huitian.workflow import record_creation
+from huitian.workflow import move, save_new
+from procurement.error_codes import ErrorCode
 from procurement.models import Need, NeedImport, NeedImportError
 from procurement.rules import HANDLERS
 from procurement.services.hotline_files import (
@@ -41,7 +42,6 @@ from procurement.services.hotline_files import (
     read_rows,
 )
 from procurement.services.needs import submit_need
-from procurement.services.transitions import take_step
 
 # Column → the need's field whose length limit applies.
 LIMITED = {
@@ -86,7 +86,10 @@ def may_import(user: User) -> bool:
 def start_need_import(*, upload, by: User) -> NeedImport:
     """Store the file and enqueue its import; the request returns at once."""
     if not may_import(by):
-        raise Forbidden(_("Only staff who handle needs can import 12345 exports."))
+        raise Forbidden(
+            _("Only staff who handle needs can import 12345 exports."),
+            code=ErrorCode.PERMISSION_DENIED,
+        )
     name = (getattr(upload, "name", "") or "").strip()
     if not name.lower().endswith(SUFFIXES):
         raise ValidationError({"file": _("Upload the export as an .xlsx or .csv file.")})
@@ -104,9 +107,7 @@ def start_need_import(*, upload, by: User) -> NeedImport:
             area_id=areas[0][0] if areas and not by.is_superuser else None,
         )
         job.file.save(name[-60:], upload, save=False)
-        job._history_user = by
-        job.save()
-        record_creation(job, by=by, state=job.state, step="upload")
+        save_new(job, by=by, step="upload")
         from procurement.tasks import run_need_import as task
 
         enqueue_on_commit(task, job.pk)
@@ -203,12 +204,12 @@ def _fail(job_id: int, reason: str, *, row: int = 0) -> None:
         )
         job.failure, job.finished_at = reason, timezone.now()
         job.error_count = job.errors.count()
-        take_step(
+        move(
             job,
             NeedImport.FLOW["fail"],
             by=None,
             note=reason,
-            update_fields=["failure", "finished_at", "error_count"],
+            also=["failure", "finished_at", "error_count"],
         )
 
 
@@ -234,7 +235,7 @@ def run_need_import(
             job = NeedImport.objects.select_for_update().get(pk=import_id)
             if job.state == NeedImport.State.PENDING:
                 job.heartbeat_at = timezone.now()
-                take_step(job, NeedImport.FLOW["start"], by=None, update_fields=["heartbeat_at"])
+                move(job, NeedImport.FLOW["start"], by=None, also=["heartbeat_at"])
     try:
         rows = read_rows(job.file, job.original_name)
         header = next(rows, None)
@@ -277,7 +278,7 @@ def run_need_import(
                 position += len(batch)
             if not batch or (locked.rows_total is not None and position >= locked.rows_total):
                 locked.finished_at = timezone.now()
-                take_step(locked, NeedImport.FLOW["finish"], by=None, update_fields=["finished_at"])
+                move(locked, NeedImport.FLOW["finish"], by=None, also=["finished_at"])
                 return locked
         if budget_rows is not None:
             budget_rows -= len(batch)

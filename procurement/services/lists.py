@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from huitian.access import require
 from huitian.models import User
-from huitian.workflow import WorkflowError, record_creation
+from huitian.workflow import WorkflowError, move, record_creation
+from procurement.error_codes import ErrorCode
 from procurement.models import Need, NeedsList, NeedsListEntry, Topic
 from procurement.services.purchase_items import promote_topic, update_purchase_item
 from procurement.services.topics import (
@@ -29,7 +30,6 @@ from procurement.services.topics import (
     screen_topic_titles,
     split_topic,
 )
-from procurement.services.transitions import take_step
 
 __all__ = [
     "compile_current_needs_list",
@@ -207,11 +207,11 @@ def publish_needs_list(*, list_id: int, by: User) -> NeedsList:
     lst = NeedsList.objects.select_for_update().get(pk=list_id)
     require(by, "procurement.publish_list", lst)
     if lst.state == NeedsList.State.PUBLISHED:
-        raise WorkflowError("already_published", _("This list is already published."))
+        raise WorkflowError(ErrorCode.ALREADY_PUBLISHED, _("This list is already published."))
     if lst.compiled_at is None:
-        raise WorkflowError("not_compiled", _("Compile the list before publishing it."))
+        raise WorkflowError(ErrorCode.NOT_COMPILED, _("Compile the list before publishing it."))
     # Titles edited since the last compile are screened again before they go public.
     screen_topic_titles(lst.entries.values_list("topic_id", flat=True))
     lst.published_at, lst.published_by = timezone.now(), by
-    take_step(lst, NeedsList.FLOW["publish"], by=by, update_fields=["published_at", "published_by"])
+    move(lst, NeedsList.FLOW["publish"], by=by, also=["published_at", "published_by"])
     return lst

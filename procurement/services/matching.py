@@ -19,11 +19,9 @@ from procurement.error_codes import ErrorCode
 from procurement.models import Match, Need, Offer, PurchaseItem, Topic
 from procurement.selectors import offer_candidates
 from procurement.services.needs import track_url
-from registry.selectors import eligible_contractors
+from procurement.services.topics import mark_topic_matched
 
-# Kept importable for services/whistle.py until it imports the registry selector itself.
-_eligible_organizations = eligible_contractors
-__all__ = ["confirm_match", "offer_candidates"]
+__all__ = ["confirm_match"]
 
 
 @transaction.atomic
@@ -82,16 +80,22 @@ def confirm_match(
     )
     for need in needs:
         if need.state == Need.State.RECEIVED:
-            move(need, Need.FLOW["accept"], by=by, note=_("accepted with the topic's match"))
             need.responded_at = now
+            move(
+                need,
+                Need.FLOW["accept"],
+                by=by,
+                note=_("accepted with the topic's match"),
+                also=["responded_at"],
+            )
+        need.assigned_org = cand.organization
         move(
             need,
             Need.FLOW["assign"],
             by=by,
             note=_("matched to %(org)s") % {"org": cand.organization.name},
+            also=["assigned_org"],
         )
-        need.assigned_org = cand.organization
-        need.save(update_fields=["state", "assigned_org", "responded_at", "updated_at"])
         if need.submitter_id:
             notify(
                 recipients=[need.submitter],
@@ -100,9 +104,12 @@ def confirm_match(
                 % {"org": cand.organization.name, "code": need.tracking_code},
                 url=track_url(need),
             )
-    Topic.objects.filter(pk=topic.pk).update(state=Topic.State.MATCHED, changed_at=now)
-    if item is not None:
-        PurchaseItem.objects.filter(pk=item.pk).update(state=PurchaseItem.State.MATCHED)
+    mark_topic_matched(
+        topic_id=topic.pk,
+        by=by,
+        purchase_item_id=item.pk if item is not None else None,
+        note=_("matched to %(org)s") % {"org": cand.organization.name},
+    )
     notify(
         recipients=organization_members(cand.organization),
         kind="procurement.match",

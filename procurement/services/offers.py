@@ -5,16 +5,18 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.access import require
 from huitian.models import Area, Category, User
+from huitian.selectors import organization_members
 from huitian.services import notify
-from huitian.workflow import WorkflowError, record_creation
-from procurement.models import Offer
-from procurement.services.needs import org_members
-from procurement.services.transitions import take_step, take_step_in_bulk
+from huitian.validators import check_lengths
+from huitian.workflow import WorkflowError, move, move_many, save_new
+from procurement.error_codes import ErrorCode
+from procurement.models import Offer, limits
 
 EXPIRY_NOTICE_DAYS = 7
 
@@ -35,9 +37,10 @@ def publish_offer(
     price_max: Decimal | None = None,
 ) -> Offer:
     require(by, "procurement.manage_offer", organization)
+    check_lengths(description=(description, limits.OFFER_DESCRIPTION))
     if organization.status != "active":
         raise WorkflowError(
-            "organization_inactive", _("Only an active organization can publish offers.")
+            ErrorCode.ORGANIZATION_INACTIVE, _("Only an active organization can publish offers.")
         )
     errors = {}
     if not areas:
@@ -64,10 +67,8 @@ def publish_offer(
         price_max=price_max if price_max is not None else price_min,
     )
     offer.full_clean()
-    offer._history_user = by
-    offer.save()
+    save_new(offer, by=by, step="publish")
     offer.areas.set(areas)
-    record_creation(offer, by=by, state=offer.state, step="publish")
     return offer
 
 
@@ -76,8 +77,8 @@ def withdraw_offer(*, offer_id: int, by: User, note: str = "") -> Offer:
     offer = Offer.objects.select_for_update().get(pk=offer_id)
     require(by, "procurement.manage_offer", offer)
     if offer.state != Offer.State.ACTIVE:
-        raise WorkflowError("not_active", _("Only an active offer can be withdrawn."))
-    take_step(offer, Offer.FLOW["withdraw"], by=by, note=note)
+        raise WorkflowError(ErrorCode.NOT_ACTIVE, _("Only an active offer can be withdrawn."))
+    move(offer, Offer.FLOW["withdraw"], by=by, note=note)
     return offer
 
 
@@ -101,14 +102,14 @@ def expire_offers(*, today: datetime.date | None = None) -> dict[str, int]:
             ):
                 continue
             notify(
-                recipients=org_members(offer.organization),
+                recipients=organization_members(offer.organization),
                 kind="procurement.offer_expiring",
                 title=_("Your offer “%(title)s” expires on %(day)s")
                 % {"title": offer.title, "day": offer.valid_until},
-                url="/offers/",
+                url=reverse("procurement:offers"),
             )
             warned += 1
-    expired = take_step_in_bulk(
+    expired = move_many(
         Offer.objects.filter(valid_until__lt=today),
         Offer.FLOW["expire"],
         by=None,

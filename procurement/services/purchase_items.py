@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 
 from huitian.access import require
 from huitian.models import User
-from huitian.workflow import WorkflowError, record_creation
-from procurement.models import PurchaseItem, Topic
+from huitian.validators import check_lengths
+from huitian.workflow import WorkflowError, save_new
+from procurement.error_codes import ErrorCode
+from procurement.models import PurchaseItem, Topic, limits
 from procurement.services.topics import screen_public_text
 
 
@@ -19,7 +21,7 @@ def _positive_budget(value) -> Decimal:
         budget = Decimal(0)
     if not budget.is_finite() or budget <= 0:
         raise WorkflowError(
-            "invalid_budget",
+            ErrorCode.INVALID_BUDGET,
             _("Give a positive budget."),
             fields={"estimated_budget": [_("Must be above zero.")]},
         )
@@ -31,12 +33,15 @@ def promote_topic(
     *, topic_id: int, by: User, estimated_budget: Decimal, service_standard: str, title: str = ""
 ) -> PurchaseItem:
     """Turn a topic into a purchase-service item (used by the purchases issue)."""
+    check_lengths(service_standard=(service_standard, limits.SERVICE_STANDARD))
     topic = Topic.objects.select_for_update().get(pk=topic_id)
     require(by, "procurement.edit_topic", topic)
     if topic.state == Topic.State.MERGED:
-        raise WorkflowError("topic_merged", _("This topic was merged into another one."))
+        raise WorkflowError(ErrorCode.TOPIC_MERGED, _("This topic was merged into another one."))
     if PurchaseItem.objects.filter(topic=topic).exists():
-        raise WorkflowError("already_promoted", _("This topic is already a purchase-service item."))
+        raise WorkflowError(
+            ErrorCode.ALREADY_PROMOTED, _("This topic is already a purchase-service item.")
+        )
     budget = _positive_budget(estimated_budget)
     item = PurchaseItem(
         topic=topic,
@@ -46,9 +51,7 @@ def promote_topic(
         created_by=by,
     )
     item.full_clean()
-    item._history_user = by
-    item.save()
-    record_creation(item, by=by, state=item.state, step="promote")
+    save_new(item, by=by, step="promote")
     return item
 
 
@@ -57,6 +60,7 @@ def update_purchase_item(
     *, item_id: int, by: User, title: str, estimated_budget: Decimal, service_standard: str
 ) -> PurchaseItem:
     """Staff correct an item's title, budget or standard (its state moves only by steps)."""
+    check_lengths(service_standard=(service_standard, limits.SERVICE_STANDARD))
     item = PurchaseItem.objects.select_for_update().select_related("topic").get(pk=item_id)
     require(by, "procurement.edit_topic", item.topic)
     item.estimated_budget = _positive_budget(estimated_budget)

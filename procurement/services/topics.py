@@ -14,9 +14,9 @@ from huitian.access import require
 from huitian.models import Area, User
 from huitian.privacy import ID_NUMBER, PHONE, ROOM, mask_personal_data
 from huitian.sweep import claim_batch
-from huitian.workflow import WorkflowError
+from huitian.workflow import WorkflowError, move, move_many
+from procurement.error_codes import ErrorCode
 from procurement.models import Need, PurchaseItem, Topic
-from procurement.services.transitions import take_step, take_step_in_bulk
 from procurement.text import similarity, tokenize
 
 SIMILARITY_THRESHOLD = 0.3
@@ -167,15 +167,17 @@ def merge_topics(*, into_id: int, other_ids: list[int], by: User) -> Topic:
     others = [topics[i] for i in other_ids if i in topics and i != into_id]
     if target is None or not others:
         raise WorkflowError(
-            "nothing_to_merge", _("Choose a topic and at least one other to merge into it.")
+            ErrorCode.NOTHING_TO_MERGE, _("Choose a topic and at least one other to merge into it.")
         )
     for topic in [target, *others]:
         require(by, "procurement.edit_topic", topic)
         if topic.state == Topic.State.MERGED:
-            raise WorkflowError("topic_merged", _("This topic was merged into another one."))
+            raise WorkflowError(
+                ErrorCode.TOPIC_MERGED, _("This topic was merged into another one.")
+            )
         if topic.category_id != target.category_id:
             raise WorkflowError(
-                "category_mismatch", _("Only topics of the same category can be merged.")
+                ErrorCode.CATEGORY_MISMATCH, _("Only topics of the same category can be merged.")
             )
     areas = {t.area_id for t in [target, *others]}
     if len(areas) > 1:
@@ -185,14 +187,16 @@ def merge_topics(*, into_id: int, other_ids: list[int], by: User) -> Topic:
             for t in [target, *others]
         }
         if len(streets) > 1:
-            raise WorkflowError("area_mismatch", _("Only topics of the same street can be merged."))
+            raise WorkflowError(
+                ErrorCode.AREA_MISMATCH, _("Only topics of the same street can be merged.")
+            )
         target.area_id = streets.pop()
     ids = [t.pk for t in others]
     Need.objects.filter(topic_id__in=ids).update(topic=target)
     tokens = set(target.tokens.split())
     for topic in others:
         tokens |= set(topic.tokens.split())
-    take_step_in_bulk(
+    move_many(
         Topic.objects.filter(pk__in=ids),
         Topic.FLOW["merge"],
         by=by,
@@ -213,7 +217,9 @@ def split_topic(*, topic_id: int, need_ids: list[int], by: User, title: str = ""
     require(by, "procurement.edit_topic", topic)
     needs = list(Need.objects.filter(topic=topic, pk__in=need_ids))
     if not needs or len(needs) == topic.need_count:
-        raise WorkflowError("bad_split", _("Choose some, but not all, of the topic's needs."))
+        raise WorkflowError(
+            ErrorCode.BAD_SPLIT, _("Choose some, but not all, of the topic's needs.")
+        )
     tokens = set()
     for n in needs:
         tokens |= set(n.tokens.split())
@@ -271,7 +277,7 @@ def mark_topic_matched(
     """
     topic = Topic.objects.select_for_update().get(pk=topic_id)
     topic.changed_at = timezone.now()
-    take_step(topic, Topic.FLOW["match"], by=by, note=note, update_fields=["changed_at"])
+    move(topic, Topic.FLOW["match"], by=by, note=note, also=["changed_at"])
     if purchase_item_id:
         item = PurchaseItem.objects.select_for_update().get(pk=purchase_item_id)
-        take_step(item, PurchaseItem.FLOW["match"], by=by, note=note)
+        move(item, PurchaseItem.FLOW["match"], by=by, note=note)

@@ -4,19 +4,22 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Min, Q
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from huitian.access import Forbidden, organization_ids, require
+from huitian.access import Forbidden, organization_ids, require, staff_areas
 from huitian.models import Area, Category, User
+from huitian.selectors import organization_members
 from huitian.services import notify
-from huitian.workflow import WorkflowError, record_creation
-from procurement.models import Offer, WhistleCall, WhistleResponse
-from procurement.services.matching import _eligible_organizations
-from procurement.services.needs import org_members
-from procurement.services.transitions import take_step
+from huitian.validators import check_lengths
+from huitian.workflow import WorkflowError, move, save_new
+from procurement.error_codes import ErrorCode
+from procurement.models import Offer, WhistleCall, WhistleResponse, limits
+from procurement.rules import WHISTLE_RAISERS
+from registry.selectors import eligible_contractors
 
 
 def covering_organizations(community: Area, category: Category):
@@ -27,7 +30,7 @@ def covering_organizations(community: Area, category: Category):
             Area.objects.filter(pk=community.parent_id).values_list("parent_id", flat=True).first()
         )
     return (
-        _eligible_organizations()
+        eligible_contractors()
         .filter(
             Q(offers__state=Offer.State.ACTIVE, offers__areas__in=covering)
             | Q(service_areas__in=covering)
@@ -46,7 +49,21 @@ def raise_whistle_call(
     urgency: int,
     deadline: datetime.date,
 ) -> WhistleCall:
+    if not by.has_perm("procurement.raise_whistle", community) and staff_areas(
+        by, for_write=True, roles=WHISTLE_RAISERS
+    ):
+        # Staff who raise calls elsewhere chose a community outside their areas: a field
+        # error beside the community (400), not a bare refusal. Everyone else: 403.
+        raise ValidationError(
+            {
+                "community": ValidationError(
+                    _("You can raise whistle calls only for communities in your own areas."),
+                    code=ErrorCode.COMMUNITY_OUTSIDE,
+                )
+            }
+        )
     require(by, "procurement.raise_whistle", community)
+    check_lengths(problem=(problem, limits.WHISTLE_PROBLEM))
     if community.level != Area.Level.COMMUNITY or not community.is_active:
         raise ValidationError({"community": _("Choose an active community.")})
     if not category.is_active:
@@ -62,20 +79,18 @@ def raise_whistle_call(
         raised_by=by,
     )
     call.full_clean()
-    call._history_user = by
-    call.save()
-    record_creation(call, by=by, state=call.state, step="raise")
+    save_new(call, by=by, step="raise")
     orgs = list(covering_organizations(community, category))
     call.notified_orgs.set(orgs)
     members = []
     for org in orgs:
-        members += org_members(org)
+        members += organization_members(org)
     notify(
         recipients=members,
         kind="procurement.whistle",
         title=_("Whistle call from %(community)s: %(problem)s")
         % {"community": community.name, "problem": problem[:60]},
-        url="/whistle/",
+        url=reverse("procurement:whistle"),
     )
     return call
 
@@ -84,15 +99,22 @@ def raise_whistle_call(
 def respond_to_call(
     *, call_id: int, organization_id: int, by: User, brings: str
 ) -> WhistleResponse:
+    check_lengths(brings=(brings, limits.WHISTLE_BRINGS))
     call = WhistleCall.objects.select_for_update().get(pk=call_id)
     if int(organization_id) not in organization_ids(by):
-        raise Forbidden(_("You can respond only for your own organization."))
+        raise Forbidden(
+            _("You can respond only for your own organization."), code=ErrorCode.PERMISSION_DENIED
+        )
     if not call.notified_orgs.filter(pk=organization_id).exists():
-        raise Forbidden(_("This call was not sent to your organization."))
+        raise Forbidden(
+            _("This call was not sent to your organization."), code=ErrorCode.PERMISSION_DENIED
+        )
     if call.state != WhistleCall.State.OPEN:
-        raise WorkflowError("call_closed", _("This call no longer takes responses."))
+        raise WorkflowError(ErrorCode.CALL_CLOSED, _("This call no longer takes responses."))
     if WhistleResponse.objects.filter(call=call, organization_id=organization_id).exists():
-        raise WorkflowError("already_responded", _("Your organization has already responded."))
+        raise WorkflowError(
+            ErrorCode.ALREADY_RESPONDED, _("Your organization has already responded.")
+        )
     now = timezone.now()
     response = WhistleResponse(
         call=call,
@@ -103,12 +125,13 @@ def respond_to_call(
         response_minutes=max(0, int((now - call.raised_at).total_seconds() // 60)),
     )
     response.full_clean()
+    response._history_user = by
     response.save()
     notify(
         recipients=[call.raised_by],
         kind="procurement.whistle_response",
         title=_("An organization reported to your whistle call"),
-        url="/whistle/",
+        url=reverse("procurement:whistle"),
     )
     return response
 
@@ -122,7 +145,7 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     )
     require(by, "procurement.select_responders", call)
     if call.state != WhistleCall.State.OPEN:
-        raise WorkflowError("call_closed", _("Responders were already selected."))
+        raise WorkflowError(ErrorCode.CALL_CLOSED, _("Responders were already selected."))
     chosen = list(
         WhistleResponse.objects.select_for_update(of=("self",))
         .filter(call=call, pk__in=response_ids)
@@ -130,7 +153,7 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     )
     if not chosen:
         raise WorkflowError(
-            "no_responders",
+            ErrorCode.NO_RESPONDERS,
             _("Choose at least one response."),
             fields={"responses": [_("Required.")]},
         )
@@ -139,7 +162,7 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     bulk_update_with_history(
         chosen, WhistleResponse, ["selected"], default_user=by, default_change_reason="select"
     )
-    take_step(
+    move(
         call,
         WhistleCall.FLOW["select"],
         by=by,
@@ -147,10 +170,10 @@ def select_responders(*, call_id: int, response_ids: list[int], by: User) -> Whi
     )
     for response in chosen:
         notify(
-            recipients=org_members(response.organization),
+            recipients=organization_members(response.organization),
             kind="procurement.whistle_selected",
             title=_("You were selected for the whistle call of %(c)s") % {"c": call.community.name},
-            url="/whistle/",
+            url=reverse("procurement:whistle"),
         )
     return call
 
@@ -160,19 +183,5 @@ def close_whistle_call(*, call_id: int, by: User, note: str = "") -> WhistleCall
     """Staff who may select responders close the call (with or without responders)."""
     call = WhistleCall.objects.select_for_update().get(pk=call_id)
     require(by, "procurement.select_responders", call)
-    take_step(call, WhistleCall.FLOW["close"], by=by, note=note)
+    move(call, WhistleCall.FLOW["close"], by=by, note=note)
     return call
-
-
-def response_times_by_organization(qs=None):
-    qs = qs if qs is not None else WhistleResponse.objects.all()
-    return (
-        qs.values("organization_id", "organization__name")
-        .annotate(
-            responses=Count("pk"),
-            avg_minutes=Avg("response_minutes"),
-            fastest=Min("response_minutes"),
-            selected=Count("pk", filter=Q(selected=True)),
-        )
-        .order_by("avg_minutes")
-    )

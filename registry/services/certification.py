@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from huitian.access import require
 from huitian.models import User
-from huitian.workflow import WorkflowError, move, record_creation
+from huitian.workflow import WorkflowError, check_step, move, record_creation
 from registry.error_codes import ErrorCode
 from registry.models import (
     Certification,
@@ -85,7 +85,8 @@ def decide_certification(*, certification_id: int, by: User, certify: bool, note
             .get(pk=certification_id)
         )
         require(by, "registry.decide_certification", cert.organization)
-        move(cert, Certification.FLOW["certify" if certify else "refuse"], by=by, note=note)
+        step = Certification.FLOW["certify" if certify else "refuse"]
+        check_step(cert, step, note=note)
         cert.decision_note = note
         if certify:
             # Serialise numbering per batch: two certifications decided at once must not
@@ -108,6 +109,13 @@ def decide_certification(*, certification_id: int, by: User, certify: bool, note
             org = Organization.objects.select_for_update().get(pk=cert.organization_id)
             org.certificate_number = cert.certificate_number
             org.certified_until = cert.valid_until
+            org._history_user = by
             org.save(update_fields=["certificate_number", "certified_until"])
-        cert.save()
+        move(
+            cert,
+            step,
+            by=by,
+            note=note,
+            also=["decision_note", "certificate_number", "valid_until"],
+        )
     return cert

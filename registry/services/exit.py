@@ -62,10 +62,8 @@ def start_liquidation(*, deregistration_id: int, by: User):
     with transaction.atomic():
         dereg = _managed(deregistration_id, by)
         move(dereg, Deregistration.FLOW["start_liquidation"], by=by)
-        dereg.save(update_fields=["state"])
         org = Organization.objects.select_for_update().get(pk=dereg.organization_id)
         move(org, Organization.STATUS_FLOW["start_liquidation"], by=by, field_name="status")
-        org.save(update_fields=["status"])  # through the model, so its history records it
     return dereg
 
 
@@ -133,12 +131,17 @@ def complete_deregistration(*, deregistration_id: int, by: User, note: str = "")
                     ErrorCode.INVENTORY_INCOMPLETE, " ".join(str(p) for p in problems)
                 )
         move(dereg, Deregistration.FLOW["deregister"], by=by, note=note)
-        dereg.save(update_fields=["state"])
         org = Organization.objects.select_for_update().get(pk=dereg.organization_id)
+        step = "deregister"
         if dereg.kind == Deregistration.Kind.MERGER:
             org.merged_into_id = dereg.surviving_organization_id
-            move(org, Organization.STATUS_FLOW["merge"], by=by, note=note, field_name="status")
-        else:
-            move(org, Organization.STATUS_FLOW["deregister"], by=by, note=note, field_name="status")
-        org.save(update_fields=["status", "merged_into"])
+            step = "merge"
+        move(
+            org,
+            Organization.STATUS_FLOW[step],
+            by=by,
+            note=note,
+            field_name="status",
+            also=["merged_into"],
+        )
     return dereg

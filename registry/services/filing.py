@@ -12,7 +12,7 @@ from huitian.access import require
 from huitian.models import Area, Category, Role, User
 from huitian.selectors import staff_of
 from huitian.services import assign_role, notify
-from huitian.workflow import move, record_creation
+from huitian.workflow import check_step, move, record_creation
 from registry.models import (
     Filing,
     Organization,
@@ -57,9 +57,8 @@ def resubmit_filing(*, filing_id: int, by: User, data: dict | None = None) -> Fi
         for key, value in (data or {}).items():
             setattr(filing, key, value)
         filing.full_clean()
-        move(filing, Filing.FLOW["resubmit"], by=by)
         filing.submitted_at = timezone.now()
-        filing.save()
+        move(filing, Filing.FLOW["resubmit"], by=by, also=[*(data or {}), "submitted_at"])
     return filing
 
 
@@ -68,9 +67,9 @@ def review_filing(*, filing_id: int, by: User, passed: bool, note: str = "") -> 
     with transaction.atomic():
         filing = Filing.objects.select_for_update().select_related("community").get(pk=filing_id)
         require(by, "registry.review_filing", filing)
-        move(filing, Filing.FLOW["pass_review" if passed else "return"], by=by, note=note)
         filing.review_note = note
-        filing.save(update_fields=["state", "review_note"])
+        step = Filing.FLOW["pass_review" if passed else "return"]
+        move(filing, step, by=by, note=note, also=["review_note"])
         _tell_filer(filing)
     return filing
 
@@ -92,7 +91,7 @@ def file_filing(*, filing_id: int, by: User, note: str = "") -> Filing:
     with transaction.atomic():
         filing = Filing.objects.select_for_update().select_related("community").get(pk=filing_id)
         require(by, "registry.file_filing", filing)
-        move(filing, Filing.FLOW["file"], by=by, note=note)
+        check_step(filing, Filing.FLOW["file"], note=note)
         street = filing.community.parent
         # Serialise numbering per street: lock the street row while the number is taken.
         Area.objects.select_for_update().filter(pk=street.pk).first()
@@ -113,7 +112,13 @@ def file_filing(*, filing_id: int, by: User, note: str = "") -> Filing:
         filing.organization = org
         filing.filed_at = timezone.now()
         filing.review_note = note
-        filing.save(update_fields=["state", "organization", "filed_at", "review_note"])
+        move(
+            filing,
+            Filing.FLOW["file"],
+            by=by,
+            note=note,
+            also=["organization", "filed_at", "review_note"],
+        )
         if filing.applicant_id:
             assign_role(user=filing.applicant, role=Role.ORG_MEMBER, organization=org)
         _tell_filer(filing)
@@ -124,9 +129,8 @@ def refuse_filing(*, filing_id: int, by: User, reason: str) -> Filing:
     with transaction.atomic():
         filing = Filing.objects.select_for_update().select_related("community").get(pk=filing_id)
         require(by, "registry.file_filing", filing)
-        move(filing, Filing.FLOW["refuse"], by=by, note=reason)
         filing.review_note = reason
-        filing.save(update_fields=["state", "review_note"])
+        move(filing, Filing.FLOW["refuse"], by=by, note=reason, also=["review_note"])
         _tell_filer(filing)
     return filing
 

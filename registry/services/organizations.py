@@ -135,6 +135,12 @@ def change_organization_status(
                     fields={"merged_into": [_("Choose the surviving organization.")]},
                 )
             org.merged_into = Organization.objects.get(pk=merged_into_id)
-        move(org, Organization.STATUS_FLOW[step], by=by, note=note, field_name="status")
-        org.save(update_fields=["status", "merged_into"])
+        move(
+            org,
+            Organization.STATUS_FLOW[step],
+            by=by,
+            note=note,
+            field_name="status",
+            also=["merged_into"],
+        )
     return org

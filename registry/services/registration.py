@@ -15,7 +15,7 @@ from huitian.models import Category, Role, User
 from huitian.selectors import staff_of
 from huitian.services import assign_role, notify
 from huitian.workdays import WorkingCalendar
-from huitian.workflow import WorkflowError, move, record_creation
+from huitian.workflow import WorkflowError, check_step, move, record_creation
 from registry.error_codes import ErrorCode
 from registry.models import (
     Organization,
@@ -60,10 +60,9 @@ def create_registration(
 
 
 def _submit(app: RegistrationApplication, *, by: User) -> None:
-    move(app, RA.FLOW["submit"], by=by)
     app.submitted_at = timezone.now()
     app.missing_items = []
-    app.save(update_fields=["state", "submitted_at", "missing_items"])
+    move(app, RA.FLOW["submit"], by=by, also=["submitted_at", "missing_items"])
 
 
 def _not_editable(app: RegistrationApplication) -> WorkflowError | None:
@@ -128,9 +127,8 @@ def return_registration(
     with transaction.atomic():
         app = RA.objects.select_for_update().get(pk=application_id)
         require(by, "registry.return_registration", app)
-        move(app, RA.FLOW["return"], by=by, note=note or "；".join(items))
         app.missing_items = items
-        app.save(update_fields=["state", "missing_items"])
+        move(app, RA.FLOW["return"], by=by, note=note or "；".join(items), also=["missing_items"])
         _tell_applicant(app, _("Your registration application needs supplementing"))
     return app
 
@@ -143,10 +141,9 @@ def accept_registration(
     with transaction.atomic():
         app = RA.objects.select_for_update().get(pk=application_id)
         require(by, "registry.accept_registration", app)
-        move(app, RA.FLOW["accept"], by=by)
         app.accepted_on = today
         app.decision_due = WorkingCalendar().add_working_days(today, RA.DECISION_WORKING_DAYS)
-        app.save(update_fields=["state", "accepted_on", "decision_due"])
+        move(app, RA.FLOW["accept"], by=by, also=["accepted_on", "decision_due"])
         _tell_applicant(app, _("Your registration application was accepted"))
     return app
 
@@ -165,7 +162,7 @@ def approve_registration(
                     {"uscc": [_("A registered organization needs its unified social credit code.")]}
                 )
             check_uscc(code, for_staff=True, exclude_pk=app.organization_id)
-        move(app, RA.FLOW["approve"], by=by, note=note)
+        check_step(app, RA.FLOW["approve"], note=note)
         try:
             with transaction.atomic():
                 org = _organization_from(app, code, by=by)
@@ -177,7 +174,13 @@ def approve_registration(
         app.uscc = code
         app.decided_at = timezone.now()
         app.decision_note = note
-        app.save(update_fields=["state", "organization", "uscc", "decided_at", "decision_note"])
+        move(
+            app,
+            RA.FLOW["approve"],
+            by=by,
+            note=note,
+            also=["organization", "uscc", "decided_at", "decision_note"],
+        )
         if app.applicant_id:
             assign_role(user=app.applicant, role=Role.ORG_MEMBER, organization=org)
         _tell_applicant(app, _("Your organization is registered"))
@@ -198,15 +201,7 @@ def _organization_from(app: RegistrationApplication, code: str, *, by: User) -> 
     }
     if app.organization_id:
         org = Organization.objects.select_for_update().get(pk=app.organization_id)
-        if org.status == Organization.Status.SUSPENDED:
-            move(
-                org,
-                Organization.STATUS_FLOW["reactivate"],
-                by=by,
-                note=_("Registration approved"),
-                field_name="status",
-            )
-        elif org.status != Organization.Status.ACTIVE:
+        if org.status not in (Organization.Status.SUSPENDED, Organization.Status.ACTIVE):
             raise WorkflowError(
                 ErrorCode.ORGANIZATION_CLOSED,
                 _("The organization is %(status)s and cannot be activated by registration.")
@@ -214,7 +209,18 @@ def _organization_from(app: RegistrationApplication, code: str, *, by: User) -> 
             )
         for key, value in fields.items():
             setattr(org, key, value)
-        org.save()
+        if org.status == Organization.Status.SUSPENDED:
+            move(
+                org,
+                Organization.STATUS_FLOW["reactivate"],
+                by=by,
+                note=_("Registration approved"),
+                field_name="status",
+                also=list(fields),
+            )
+        else:
+            org._history_user = by
+            org.save()
     else:
         org = Organization.objects.create(**fields)
         record_creation(org, by=app.applicant, state=org.status, step="register")
@@ -227,10 +233,9 @@ def reject_registration(*, application_id: int, by: User, reason: str) -> Regist
     with transaction.atomic():
         app = RA.objects.select_for_update().get(pk=application_id)
         require(by, "registry.decide_registration", app)
-        move(app, RA.FLOW["reject"], by=by, note=reason)
         app.decided_at = timezone.now()
         app.decision_note = reason
-        app.save(update_fields=["state", "decided_at", "decision_note"])
+        move(app, RA.FLOW["reject"], by=by, note=reason, also=["decided_at", "decision_note"])
         _tell_applicant(app, _("Your registration application was rejected"))
     return app
 

@@ -18,6 +18,22 @@ def category(code="elderly_meals"):
     return Category.objects.get(code=code)
 
 
+def web_need(title, text=None, *, code="110114011001", cat="property_management", **kw):
+    """A need a resident submits on the web form, through the service (with a phone number)."""
+    from procurement.services.needs import submit_need
+
+    kw.setdefault("channel", Need.Channel.WEB_FORM)
+    if not kw.get("anonymous"):
+        kw.setdefault("contact_phone", "13812345678")
+    return submit_need(
+        community=community(code),
+        category=category(cat),
+        title=title,
+        text=text or title,
+        **kw,
+    )
+
+
 class NeedFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Need
@@ -53,4 +69,11 @@ class OfferFactory(factory.django.DjangoModelFactory):
             obj.areas.set(extracted or [community()])
 
 
-__all__ = ["NeedFactory", "OfferFactory", "OrganizationFactory", "category", "community"]
+__all__ = [
+    "NeedFactory",
+    "OfferFactory",
+    "OrganizationFactory",
+    "category",
+    "community",
+    "web_need",
+]

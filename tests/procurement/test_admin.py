@@ -3,7 +3,7 @@
 import pytest
 
 from procurement.models import Need
-from tests.procurement.factories import NeedFactory, community
+from tests.procurement.factories import NeedFactory, community, web_need
 
 pytestmark = pytest.mark.django_db
 
@@ -77,19 +77,8 @@ def test_staff_entry_in_admin(cast, client_as):
 
 def _topics(*titles):
     from procurement.services import lists
-    from procurement.services.needs import submit_need
-    from tests.procurement.factories import category
 
-    needs = [
-        submit_need(
-            channel="web_form",
-            community=community(),
-            category=category("property_management"),
-            title=title,
-            text=title,
-        )
-        for title in titles
-    ]
+    needs = [web_need(title) for title in titles]
     lists.group_pending_needs(100)
     return [Need.objects.get(pk=n.pk).topic_id for n in needs]
 

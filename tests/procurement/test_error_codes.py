@@ -27,3 +27,28 @@ def test_enum_members_used_in_code_exist():
         used |= set(re.findall(r"ErrorCode\.(\w+)", path.read_text(encoding="utf-8")))
     assert used <= set(ErrorCode.__members__)
     assert ErrorCode.ORGANIZATION_INACTIVE == "organization_inactive"
+
+
+def test_every_refusal_in_procurement_names_its_code_from_the_enum():
+    """No free strings: `WorkflowError(ErrorCode.X, …)`, `Forbidden(…, code=ErrorCode.X)`."""
+    import ast
+
+    loose = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            if node.func.id == "WorkflowError":
+                code = node.args[0] if node.args else None
+            elif node.func.id == "Forbidden":
+                code = next((k.value for k in node.keywords if k.arg == "code"), None)
+            else:
+                continue
+            named = (
+                isinstance(code, ast.Attribute)
+                and isinstance(code.value, ast.Name)
+                and code.value.id == "ErrorCode"
+            )
+            if not named:
+                loose.append(f"{path.relative_to(APP)}:{node.lineno}")
+    assert loose == []

@@ -240,3 +240,32 @@ def test_an_overlong_description_never_reaches_the_table_through_any_door(cast):
     r = api_as(cast.resident).post(URL, body(text="字" * 2001), format="json")
     assert r.status_code == 400 and "text" in r.data["fields"]
     assert not Need.objects.exists()
+
+
+@pytest.mark.parametrize("channel", ["web_form", "api", "changping_app", "huitian_platform"])
+def test_a_resident_channel_that_does_not_say_anonymous_asks_for_a_phone(cast, channel):
+    """`anonymous` defaults to False: a door that forgets to pass it cannot skip the rule."""
+    from django.core.exceptions import ValidationError
+
+    from procurement.services.needs import submit_need
+    from tests.procurement.factories import category, community
+
+    with pytest.raises(ValidationError) as exc:
+        submit_need(
+            channel=channel, community=community(), category=category(), title="送餐", text="送餐"
+        )
+    assert list(exc.value.error_dict) == ["contact_phone"]
+    assert not Need.objects.exists()
+    for exempt in ("hotline_12345", "staff_report"):
+        need = submit_need(
+            channel=exempt, community=community(), category=category(), title="送餐", text="送餐"
+        )
+        assert need.pk and not need.anonymous
+
+
+def test_the_api_without_phone_or_anonymous_answers_400_naming_contact_phone(cast):
+    data = body()
+    del data["contact_phone"]
+    r = api_as(cast.resident).post(URL, data, format="json")
+    assert r.status_code == 400 and "contact_phone" in r.data["fields"], r.data
+    assert not Need.objects.exists()

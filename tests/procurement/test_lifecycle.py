@@ -10,7 +10,7 @@ from huitian.models import Role
 from procurement.models import CategoryDeadline, Need
 from procurement.services import needs as svc
 from tests.conftest import api_as, make_user
-from tests.procurement.factories import NeedFactory, OrganizationFactory, category
+from tests.procurement.factories import NeedFactory, OrganizationFactory, category, web_need
 from tests.queries import assert_pinned
 
 pytestmark = pytest.mark.django_db
@@ -130,13 +130,7 @@ def test_deadlines_follow_category_configuration(cast):
     CategoryDeadline.objects.create(
         category=category("elderly"), response_days=2, resolution_days=5
     )
-    need = svc.submit_need(
-        channel="web_form",
-        community=cast.area("110114011001"),
-        category=category("elderly_meals"),
-        title="送餐",
-        text="需要送餐",
-    )
+    need = web_need("送餐", "需要送餐", cat="elderly_meals")
     from huitian.workdays import WorkingCalendar
 
     cal = WorkingCalendar()

@@ -8,22 +8,13 @@ from django.utils import timezone
 
 from procurement.models import Need, NeedsList, NeedsListEntry, Topic
 from procurement.services import lists
-from procurement.services.needs import submit_need
 from tests.conftest import api_as
-from tests.procurement.factories import category, community
+from tests.procurement.factories import web_need
 
 pytestmark = pytest.mark.django_db
 
 
-def need(title, text, code="110114011001", cat="property_management", **kw):
-    return submit_need(
-        channel=kw.pop("channel", "web_form"),
-        community=community(code),
-        category=category(cat),
-        title=title,
-        text=text,
-        **kw,
-    )
+need = web_need
 
 
 def period():

@@ -152,7 +152,7 @@ def test_past_record_and_capacity_count(cast):
         )
     for _ in range(8):
         NeedFactory(assigned_org=busy.organization, state="in_service", grouped_at=timezone.now())
-    from procurement.services.matching import offer_candidates
+    from procurement.selectors import offer_candidates
 
     cands = offer_candidates(topic)
     assert cands[0].organization == good.organization

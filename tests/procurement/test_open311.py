@@ -77,3 +77,20 @@ def test_list_is_scoped_and_never_shows_contact(api, cast):
     rows = api_as(cast.community_a1).get("/open311/v2/requests.json", {"status": "open"}).json()
     assert {r["service_request_id"] for r in rows} == {mine.tracking_code, other.tracking_code}
     assert "13812345678" not in str(rows)
+
+
+def test_a_request_without_a_phone_is_anonymous(api, cast):
+    r = api.post(
+        "/open311/v2/requests.json",
+        {
+            "service_code": "elderly_meals",
+            "attribute[community]": "110114011001",
+            "description": "老年餐桌午饭不够吃",
+            "first_name": "秀英",
+            "last_name": "王",
+        },
+        format="multipart",
+    )
+    assert r.status_code == 201, r.content
+    need = Need.objects.get(tracking_code=r.json()[0]["service_request_id"])
+    assert need.anonymous and need.contact_phone == "" and need.contact_name == ""

@@ -6,8 +6,7 @@ from django.utils import timezone
 from huitian.privacy import mask_personal_data
 from procurement.models import Topic
 from procurement.services import lists
-from procurement.services.needs import submit_need
-from tests.procurement.factories import category, community
+from tests.procurement.factories import web_need
 
 
 @pytest.mark.parametrize(
@@ -44,13 +43,7 @@ NO_INLINES = {
 
 
 def _need(title, text="楼上漏水，墙面发霉"):
-    return submit_need(
-        channel="web_form",
-        community=community(),
-        category=category("property_management"),
-        title=title,
-        text=text,
-    )
+    return web_need(title, text)
 
 
 def test_a_grouped_topic_gets_a_masked_title_and_a_review_flag(cast):

@@ -9,6 +9,7 @@ def test_staff_raise_a_whistle_call_and_select_responders_in_the_admin(cast, cli
     import datetime
 
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
     from huitian.models import Category, Role
     from procurement.models import WhistleCall
@@ -35,7 +36,9 @@ def test_staff_raise_a_whistle_call_and_select_responders_in_the_admin(cast, cli
     data["deadline"] = str(timezone.localdate() + datetime.timedelta(days=3))
     r = staff.post("/admin/procurement/whistlecall/add/", {**data, "community": b1.pk})
     assert r.status_code == 200 and not WhistleCall.objects.exists()  # not their community
-    assert "community" in r.context["adminform"].form.errors
+    # The service's own reason, beside the field (not the form's "not a valid choice").
+    (reason,) = r.context["adminform"].form.errors["community"]
+    assert reason == str(_("You can raise whistle calls only for communities in your own areas."))
     retired = Category.objects.get(code="dispute_mediation")
     Category.objects.filter(pk=retired.pk).update(is_active=False)
     r = staff.post("/admin/procurement/whistlecall/add/", data)

@@ -106,10 +106,10 @@ def test_raise_refusals(cast):
         api_as(cast.resident).post("/api/v1/whistle-calls/", body(), format="json").status_code
         == 403
     )
-    assert (
-        api_as(cast.community_b1).post("/api/v1/whistle-calls/", body(), format="json").status_code
-        == 403
-    )
+    # Staff who raise calls elsewhere: the community is the wrong choice, said beside it.
+    r = api_as(cast.community_b1).post("/api/v1/whistle-calls/", body(), format="json")
+    assert r.status_code == 400 and list(r.data["fields"]) == ["community"], r.data
+    assert r.data["fields"]["community"] == ["只能为本人辖区内的社区吹哨。"]
     r = api_as(cast.community_a1).post(
         "/api/v1/whistle-calls/", body(deadline="2020-01-01"), format="json"
     )

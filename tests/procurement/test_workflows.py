@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from huitian import workflow
 from huitian.models import Role, Transition
 from huitian.workflow import WorkflowError, transitions_of
 from procurement.models import (
@@ -21,10 +22,15 @@ from procurement.models import (
     Topic,
     WhistleCall,
 )
-from procurement.services import lists, offers, transitions, whistle
-from procurement.services.needs import submit_need
+from procurement.services import lists, offers, whistle
 from tests.conftest import make_user
-from tests.procurement.factories import OfferFactory, OrganizationFactory, category, community
+from tests.procurement.factories import (
+    OfferFactory,
+    OrganizationFactory,
+    category,
+    community,
+    web_need,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +73,7 @@ def test_publish_and_withdraw_an_offer_record_who_did_it(cast):
 
 
 def test_expiry_is_the_systems_step_in_batches_and_idempotent(cast, monkeypatch):
-    monkeypatch.setattr(transitions, "BATCH_SIZE", 2)
+    monkeypatch.setattr(workflow, "BATCH_SIZE", 2)
     past = timezone.localdate() - datetime.timedelta(days=1)
     stale = [OfferFactory(valid_until=past) for _i in range(5)]
     fresh = OfferFactory()
@@ -100,6 +106,8 @@ def test_whistle_call_steps(cast):
         deadline=timezone.localdate() + datetime.timedelta(days=3),
     )
     response = respond_to_call(call_id=call.pk, organization_id=org.pk, by=member, brings="两人")
+    assert response.history.get().history_user == member  # who reported, in the history too
+    assert call.history.get().history_user == cast.community_a1
     whistle.select_responders(call_id=call.pk, response_ids=[response.pk], by=cast.community_a1)
     response.refresh_from_db()
     assert response.selected and response.history.first().history_user == cast.community_a1
@@ -135,22 +143,13 @@ def test_closing_a_call_is_for_its_staff_only(cast):
 
 
 def _topics(*titles):
-    needs = [
-        submit_need(
-            channel="web_form",
-            community=community(),
-            category=category("property_management"),
-            title=title,
-            text=title,
-        )
-        for title in titles
-    ]
+    needs = [web_need(title) for title in titles]
     lists.group_pending_needs(100)
     return [Topic.objects.get(needs__pk=n.pk) for n in needs]
 
 
 def test_merge_records_a_step_for_every_merged_topic(cast, monkeypatch):
-    monkeypatch.setattr(transitions, "BATCH_SIZE", 1)
+    monkeypatch.setattr(workflow, "BATCH_SIZE", 1)
     a, b, c = _topics("电梯故障", "楼道堆物", "路灯不亮")
     lists.merge_topics(into_id=a.pk, other_ids=[b.pk, c.pk], by=cast.street_a)
     for topic in (b, c):
@@ -200,22 +199,11 @@ def test_needs_list_compile_and_publish_steps(cast):
     assert lst.history.first().history_user == cast.district
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="confirm_match (services/matching.py, H2) still sets 'matched' with a bare UPDATE; "
-    "it should call lists.mark_topic_matched(...) — remove this mark when it does",
-)
 def test_confirming_a_match_records_the_matched_step(cast):
     from procurement.services.matching import confirm_match
 
     offer = OfferFactory()
-    need = submit_need(
-        channel="web_form",
-        community=community(),
-        category=category(),
-        title="老年餐桌午餐不够",
-        text="老年餐桌午餐不够",
-    )
+    need = web_need("老年餐桌午餐不够", cat="elderly_meals")
     lists.group_pending_needs(100)
     topic = Topic.objects.get(needs__pk=need.pk)
     confirm_match(topic_id=topic.pk, organization_id=offer.organization_id, by=cast.street_a)

@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.models import Area, Category, User
-from huitian.selectors import organization_members
 from huitian.sweep import send_task
 from huitian.uploads import validate_photo
-from huitian.validators import normalize_phone
+from huitian.validators import check_lengths, normalize_phone
 from huitian.workflow import record_creation
 from procurement import refdata
-from procurement.models import Need, NeedPhoto
+from procurement.models import Need, NeedPhoto, limits
 from procurement.models.needs import TEXT_LIMIT, TITLE_LIMIT
 
 MAX_PHOTOS = 6
@@ -30,7 +29,7 @@ LIMITS = {
     "contact_name": 60,
     "contact_phone": 20,
     "note": 1000,
-    "comment": 1000,
+    "comment": limits.NEED_COMMENT,
 }
 
 # The app-facing channels (the API's `channel` choices).
@@ -45,9 +44,6 @@ APP_CHANNELS = (
 # anonymous. The 12345 hotline and staff reports carry the caller's record elsewhere.
 RESIDENT_CHANNELS = frozenset({Need.Channel.WEB_FORM, *APP_CHANNELS})
 
-# Kept importable for callers outside this module until they use the kernel selector.
-org_members = organization_members
-
 
 def default_deadlines() -> tuple[int, int]:
     return (
@@ -60,21 +56,6 @@ def deadlines_for(category: Category) -> tuple[int, int]:
     """(response, resolution) working days for a category, falling back to its group."""
     table = refdata.deadlines()
     return table.get(category.pk) or table.get(category.parent_id) or default_deadlines()
-
-
-def check_lengths(**texts: str) -> None:
-    """Refuse any text longer than its limit, naming the field and both lengths."""
-    errors = {}
-    for name, value in texts.items():
-        limit, length = LIMITS[name], len(value or "")
-        if length > limit:
-            errors[name] = ValidationError(
-                _("At most %(limit)d characters; this has %(length)d."),
-                code="too_long",
-                params={"limit": limit, "length": length},
-            )
-    if errors:
-        raise ValidationError(errors)
 
 
 def validate_photos(photos) -> None:
@@ -100,7 +81,7 @@ def submit_need(
     submitter: User | None = None,
     contact_name: str = "",
     contact_phone: str = "",
-    anonymous: bool | None = None,
+    anonymous: bool = False,
     address: str = "",
     lat=None,
     lng=None,
@@ -115,22 +96,28 @@ def submit_need(
     Nothing that can fail later (jieba, Celery, notifications) runs before the row
     is committed: `grouped_at IS NULL` is the queue the sweep works from.
 
-    `anonymous` is what the resident chose (the web form and the API always say): a
-    resident who is not anonymous leaves a phone number. None means the door did not
-    ask (imports, demo data); the need is then stored as not anonymous.
+    On every resident channel (web form, app, API, Open311) the resident leaves a
+    phone number or says they are anonymous: a door that does not pass `anonymous`
+    asks for a phone number. The 12345 hotline and staff reports are exempt (the
+    caller's record is kept elsewhere).
     """
     if community.level != Area.Level.COMMUNITY or not community.is_active:
         raise ValidationError({"community": _("Choose an active community.")})
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
     check_lengths(
-        title=title.strip(),
-        text=text.strip(),
-        address=address.strip(),
-        contact_name=contact_name.strip(),
-        contact_phone=contact_phone.strip(),
+        **{
+            name: (value.strip(), LIMITS[name])
+            for name, value in {
+                "title": title,
+                "text": text,
+                "address": address,
+                "contact_name": contact_name,
+                "contact_phone": contact_phone,
+            }.items()
+        }
     )
-    if anonymous is False and channel in RESIDENT_CHANNELS and not contact_phone.strip():
+    if not anonymous and channel in RESIDENT_CHANNELS and not contact_phone.strip():
         raise ValidationError(
             {
                 "contact_phone": ValidationError(
@@ -153,7 +140,7 @@ def submit_need(
         submitter=submitter if getattr(submitter, "pk", None) else None,
         contact_name="" if anonymous else contact_name.strip(),
         contact_phone=normalize_phone(contact_phone) if contact_phone else "",
-        anonymous=bool(anonymous),
+        anonymous=anonymous,
         address=address.strip(),
         lat=lat,
         lng=lng,

@@ -13,11 +13,12 @@ from huitian.access import Forbidden, require
 from huitian.models import Area, User
 from huitian.selectors import organization_members
 from huitian.services import notify
+from huitian.validators import check_lengths
 from huitian.workdays import WorkingCalendar
 from huitian.workflow import WorkflowError, move
 from procurement.error_codes import ErrorCode
 from procurement.models import Need
-from procurement.services.needs.intake import check_lengths
+from procurement.services.needs.intake import LIMITS
 
 
 def reopen_window_days() -> int:
@@ -38,37 +39,41 @@ def _notify_submitter(need: Need, title: str) -> None:
         )
 
 
+def _require_reason(reason: str, choices, *, detail: str, hint: str) -> None:
+    """A closing step names one of its reasons (409 with the reason field otherwise)."""
+    if reason not in choices.values:
+        raise WorkflowError(ErrorCode.REASON_REQUIRED, detail, fields={"reason": [hint]})
+
+
 def track_url(need: Need) -> str:
     return reverse("procurement:need-track", kwargs={"code": need.tracking_code})
 
 
 @transaction.atomic
 def accept_need(*, need_id: int, by: User, note: str = "") -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
-    move(need, Need.FLOW["accept"], by=by, note=note)
     need.responded_at = timezone.now()
-    need.save(update_fields=["state", "responded_at", "updated_at"])
+    move(need, Need.FLOW["accept"], by=by, note=note, also=["responded_at"])
     _notify_submitter(need, _("Your need %(code)s was accepted") % {"code": need.tracking_code})
     return need
 
 
 @transaction.atomic
 def reject_need(*, need_id: int, by: User, reason: str, note: str) -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
-    if reason not in Need.RejectReason.values:
-        raise WorkflowError(
-            ErrorCode.REASON_REQUIRED,
-            _("Say why the need is rejected."),
-            fields={"reason": [_("Choose out of scope or duplicate.")]},
-        )
-    move(need, Need.FLOW["reject"], by=by, note=note)
+    _require_reason(
+        reason,
+        Need.RejectReason,
+        detail=_("Say why the need is rejected."),
+        hint=_("Choose out of scope or duplicate."),
+    )
     need.reject_reason = reason
     need.responded_at = timezone.now()
-    need.save(update_fields=["state", "reject_reason", "responded_at", "updated_at"])
+    move(need, Need.FLOW["reject"], by=by, note=note, also=["reject_reason", "responded_at"])
     _notify_submitter(need, _("Your need %(code)s was not accepted") % {"code": need.tracking_code})
     return need
 
@@ -78,7 +83,7 @@ def assign_need(
     *, need_id: int, by: User, area: Area | None = None, organization=None, note: str = ""
 ) -> Need:
     """Hand a need to a community, a street or an organization."""
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
     if (area is None) == (organization is None):
@@ -101,9 +106,8 @@ def assign_need(
             _("Only an active organization can take a need."),
             fields={"organization": [_("This organization is not active.")]},
         )
-    move(need, Need.FLOW["assign"], by=by, note=note)
     need.assigned_area, need.assigned_org = area, organization
-    need.save(update_fields=["state", "assigned_area", "assigned_org", "updated_at"])
+    move(need, Need.FLOW["assign"], by=by, note=note, also=["assigned_area", "assigned_org"])
     if organization is not None:
         notify(
             recipients=organization_members(organization),
@@ -116,11 +120,10 @@ def assign_need(
 
 @transaction.atomic
 def start_service(*, need_id: int, by: User, note: str = "") -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
     move(need, Need.FLOW["start"], by=by, note=note)
-    need.save(update_fields=["state", "updated_at"])
     _notify_submitter(
         need, _("Service started on your need %(code)s") % {"code": need.tracking_code}
     )
@@ -129,12 +132,11 @@ def start_service(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.serve_need", need)
-    move(need, Need.FLOW["resolve"], by=by, note=note)
     need.resolved_at = timezone.now()
-    need.save(update_fields=["state", "resolved_at", "updated_at"])
+    move(need, Need.FLOW["resolve"], by=by, note=note, also=["resolved_at"])
     _notify_submitter(
         need, _("Your need %(code)s is resolved: please rate it") % {"code": need.tracking_code}
     )
@@ -143,19 +145,24 @@ def resolve_need(*, need_id: int, by: User, note: str = "") -> Need:
 
 @transaction.atomic
 def close_unresolved(*, need_id: int, by: User, reason: str, note: str) -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     require(by, "procurement.handle_need", need)
-    if reason not in Need.UnresolvedReason.values:
-        raise WorkflowError(
-            ErrorCode.REASON_REQUIRED,
-            _("Say why the need is closed without resolution."),
-            fields={"reason": [_("Choose a reason.")]},
-        )
-    move(need, Need.FLOW["close_unresolved"], by=by, note=note)
+    _require_reason(
+        reason,
+        Need.UnresolvedReason,
+        detail=_("Say why the need is closed without resolution."),
+        hint=_("Choose a reason."),
+    )
     need.unresolved_reason = reason
     need.closed_at = timezone.now()
-    need.save(update_fields=["state", "unresolved_reason", "closed_at", "updated_at"])
+    move(
+        need,
+        Need.FLOW["close_unresolved"],
+        by=by,
+        note=note,
+        also=["unresolved_reason", "closed_at"],
+    )
     return need
 
 
@@ -181,17 +188,20 @@ def rate_need(
     tracking_code: str | None = None,
 ) -> Need:
     """The resident closes a resolved need with a satisfaction score (1–5) and comment."""
-    check_lengths(comment=comment)
+    check_lengths(comment=(comment, LIMITS["comment"]))
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise ValidationError({"satisfaction": _("Give a score from 1 to 5.")})
-    move(need, Need.FLOW["close"], by=by, note=comment)
     need.satisfaction, need.satisfaction_comment = satisfaction, comment.strip()
     need.closed_at = timezone.now()
     need.full_clean(exclude=["tracking_code", "topic", "submitter", "contact_phone"])
-    need.save(
-        update_fields=["state", "satisfaction", "satisfaction_comment", "closed_at", "updated_at"]
+    move(
+        need,
+        Need.FLOW["close"],
+        by=by,
+        note=comment,
+        also=["satisfaction", "satisfaction_comment", "closed_at"],
     )
     return need
 
@@ -220,7 +230,7 @@ def why_not_reopen(*, need: Need, today: datetime.date | None = None) -> list[st
 def reopen_need(
     *, need_id: int, note: str, by: User | None = None, tracking_code: str | None = None
 ) -> Need:
-    check_lengths(note=note)
+    check_lengths(note=(note, LIMITS["note"]))
     need = _locked(need_id)
     _resident_may_act(need, by, tracking_code)
     last_day = reopen_deadline(need)
@@ -229,20 +239,21 @@ def reopen_need(
             ErrorCode.REOPEN_WINDOW_PASSED,
             _("A need can be reopened until %(day)s; that day has passed.") % {"day": last_day},
         )
-    move(need, Need.FLOW["reopen"], by=by, note=note)
     need.closed_at = need.resolved_at = None
     need.satisfaction = None
     need.satisfaction_comment = ""
     need.unresolved_reason = ""
-    need.save(
-        update_fields=[
-            "state",
+    move(
+        need,
+        Need.FLOW["reopen"],
+        by=by,
+        note=note,
+        also=[
             "closed_at",
             "resolved_at",
             "satisfaction",
             "satisfaction_comment",
             "unresolved_reason",
-            "updated_at",
-        ]
+        ],
     )
     return need
