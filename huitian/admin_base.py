@@ -323,6 +323,8 @@ class TransitionInline(GenericTabularInline):
     extra = 0
     can_delete = False
     ordering = ["at", "pk"]
+    # Each row already says the step in words: hide the row's repeated title (admin.css).
+    classes = ["workflow-log"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -345,7 +345,9 @@ class Transition(models.Model):
             found = flow._by_name.get(self.step)
             if found is not None:
                 return str(found.label or found.name)
-        return str(_("Created")) if self.step == "create" else self.step
+        from huitian.workflow import CREATION_STEPS
+
+        return str(CREATION_STEPS.get(self.step, self.step))
 
     def state_label(self, value: str) -> str:
         """A recorded state as staff read it, from the field this step's workflow moves."""

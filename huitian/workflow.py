@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import bulk_update_with_history
 
@@ -231,6 +232,21 @@ def move_many(
             Transition.objects.bulk_create(transitions, batch_size=batch_size)
             moved += [row.pk for row in rows]
     return moved
+
+
+# The first step of a record, by how it came to be (save_new / record_creation `step=`).
+CREATION_STEPS = {
+    "create": pgettext_lazy("workflow step", "Created"),
+    "compile": pgettext_lazy("workflow step", "Compiled"),
+    "demo": pgettext_lazy("workflow step", "Demo data"),
+    "enter": pgettext_lazy("workflow step", "Entered by staff"),
+    "file": pgettext_lazy("workflow step", "Filed online"),
+    "promote": pgettext_lazy("workflow step", "Promoted from a topic"),
+    "publish": pgettext_lazy("workflow step", "Published"),
+    "raise": pgettext_lazy("workflow step", "Raised"),
+    "register": pgettext_lazy("workflow step", "Registered"),
+    "upload": pgettext_lazy("workflow step", "Uploaded"),
+}
 
 
 def record_creation(

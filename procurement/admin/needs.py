@@ -10,7 +10,7 @@ from huitian.admin_base import ReferenceDataAdmin, TransitionInline
 from huitian.models import Area, Role
 from huitian.validators import mask_phone
 from procurement.admin.base import ProcurementAdmin
-from procurement.models import CategoryDeadline, Need
+from procurement.models import CategoryDeadline, Need, NeedImport
 from procurement.services import needs as svc
 
 
@@ -88,6 +88,12 @@ class NeedAdmin(ProcurementAdmin):
     add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
     change_list_template = "admin/procurement/need_changelist.html"
     change_form_template = "admin/procurement/need_change.html"
+
+    def changelist_view(self, request, extra_context=None):
+        # The import button shows only to those the import screen will let in.
+        importer = self.admin_site._registry.get(NeedImport)
+        can_import = bool(importer and importer.has_add_permission(request))
+        return super().changelist_view(request, {"can_import": can_import, **(extra_context or {})})
 
     def get_readonly_fields(self, request, obj=None):
         ro = list(self.readonly_fields)

@@ -95,7 +95,8 @@ class NeedImport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        # Staff read Beijing time everywhere, titles included.
+        return f"{self.original_name} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
 
     @property
     def is_finished(self) -> bool:

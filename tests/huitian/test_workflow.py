@@ -166,3 +166,12 @@ def test_move_many_stamps_auto_now_fields(cast):
     )
     need.refresh_from_db()
     assert need.state == "accepted" and need.responded_at and need.updated_at > stamped
+
+
+def test_the_workflow_log_names_first_steps_and_states_in_words(cast):
+    offer, member, _step = _withdraw_offer(cast)
+    workflow.record_creation(offer, by=member, state=Offer.State.ACTIVE, step="publish")
+    labels = {t.step: (t.step_label(), t.state_label(t.to_state)) for t in transitions_of(offer)}
+    assert labels["publish"] == ("发布", "有效")
+    assert labels["withdraw"][1] == str(Offer.State.WITHDRAWN.label)
+    assert all(label != step for step, (label, _state) in labels.items())

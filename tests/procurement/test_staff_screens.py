@@ -81,3 +81,12 @@ def test_staff_raise_a_whistle_call_and_select_responders_in_the_admin(cast, cli
 def test_import_page_lists_the_expected_columns(cast, client_as):
     html = client_as(cast.community_a1).get("/admin/procurement/need/import/").content.decode()
     assert "工单编号*" in html and "联系电话<" in html
+
+
+def test_the_import_button_shows_only_to_those_who_may_import(cast, client_as):
+    link = "/admin/procurement/needimport/add/"
+    assert link in client_as(cast.community_a1).get("/admin/procurement/need/").content.decode()
+    for reader in (cast.evaluator, cast.auditor):
+        page = client_as(reader).get("/admin/procurement/need/")
+        assert page.status_code == 200 and link not in page.content.decode()
+        assert client_as(reader).get(link).status_code == 403
