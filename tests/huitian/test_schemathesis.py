@@ -10,6 +10,7 @@ Run alone: `pytest -m schemathesis`; it is part of `make test`.
 """
 
 import contextlib
+import datetime
 import json
 
 import pytest
@@ -17,6 +18,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given
@@ -63,16 +65,46 @@ def load_schema(app):
 def records(cast):
     """One record of each kind the administrator sees, so lists answer with rows (each
     row is checked against the schema) and detail reads have something to read."""
-    from huitian.models import Area
+    from huitian.models import Area, Role
     from huitian.services import notify
-    from tests.procurement.factories import NeedFactory, OfferFactory
+    from procurement.models import Need
+    from procurement.services.topics import group_pending_needs
+    from procurement.services.whistle import raise_whistle_call
+    from registry.services.inspection import hold_interview, submit_annual_report
+    from tests.conftest import make_user
+    from tests.procurement.factories import NeedFactory, OfferFactory, category, community
     from tests.registry.factories import FilingFactory, RegistrationFactory
 
     offer = OfferFactory()
     notify(recipients=[cast.district], kind="test", title="新的需求")
+    need = NeedFactory(submitter=cast.resident)
+    group_pending_needs()  # the need gets its topic
+    call = raise_whistle_call(
+        by=cast.district,
+        community=community(),
+        category=category(),
+        problem="雨后小区积水",
+        urgency=1,
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    member = make_user("schemathesis-member", Role.ORG_MEMBER, organization=offer.organization)
+    report = submit_annual_report(
+        organization_id=offer.organization_id, year=2025, by=member, summary="年度工作"
+    )
+    interview = hold_interview(
+        organization_id=offer.organization_id,
+        by=cast.district,
+        reason="other",
+        held_on=datetime.date(2026, 4, 1),
+    )
     return {
         "/api/v1/areas/{id}/": Area.objects.get(code="110114011001").pk,
-        "/api/v1/needs/{id}/": NeedFactory(submitter=cast.resident).pk,
+        "/api/v1/needs/{id}/": need.pk,
+        "/api/v1/topics/{id}/": Need.objects.get(pk=need.pk).topic_id,
+        "/api/v1/topics/{id}/candidates/": Need.objects.get(pk=need.pk).topic_id,
+        "/api/v1/whistle-calls/{id}/": call.pk,
+        "/api/v1/annual-reports/{id}/": report.pk,
+        "/api/v1/interviews/{id}/": interview.pk,
         "/api/v1/offers/{id}/": offer.pk,
         "/api/v1/organizations/{id}/": offer.organization_id,
         "/api/v1/registrations/{id}/": RegistrationFactory(applicant=cast.resident).pk,
