@@ -68,12 +68,14 @@ def records(cast):
     from huitian.models import Area, Role
     from huitian.services import notify
     from procurement.models import Need
+    from procurement.services.lists import compile_needs_list
     from procurement.services.topics import group_pending_needs
     from procurement.services.whistle import raise_whistle_call
+    from registry.services.exit import open_deregistration
     from registry.services.inspection import hold_interview, submit_annual_report
     from tests.conftest import make_user
     from tests.procurement.factories import NeedFactory, OfferFactory, category, community
-    from tests.registry.factories import FilingFactory, RegistrationFactory
+    from tests.registry.factories import FilingFactory, OrganizationFactory, RegistrationFactory
 
     offer = OfferFactory()
     notify(recipients=[cast.district], kind="test", title="新的需求")
@@ -97,7 +99,14 @@ def records(cast):
         reason="other",
         held_on=datetime.date(2026, 4, 1),
     )
+    dissolving = OrganizationFactory()
+    deregistration = open_deregistration(
+        organization_id=dissolving.pk, by=cast.district, kind="dissolution", reason="理事会决议解散"
+    )
+    today = timezone.localdate()
+    compile_needs_list(period_start=today - datetime.timedelta(days=30), period_end=today)
     return {
+        "/api/v1/deregistrations/{id}/": deregistration.pk,
         "/api/v1/areas/{id}/": Area.objects.get(code="110114011001").pk,
         "/api/v1/needs/{id}/": need.pk,
         "/api/v1/topics/{id}/": Need.objects.get(pk=need.pk).topic_id,
