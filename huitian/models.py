@@ -8,9 +8,11 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Func, Value
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -310,7 +312,9 @@ class Transition(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    note = models.TextField(_("note"), blank=True)
+    # A reason or remark, not a document: every door that takes one caps it here too.
+    NOTE_MAX_LENGTH = 1000
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
 
     # Read through the subject's own scope; the admin shows them inline on the record.
     scope = SUPERUSERS_ONLY
@@ -320,6 +324,12 @@ class Transition(models.Model):
         verbose_name_plural = _("workflow transitions")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), 1000),
+                name="huitian_transition_note_max_length",
+            )
+        ]
 
     def __str__(self):
         before, after = self.state_label(self.from_state), self.state_label(self.to_state)

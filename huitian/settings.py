@@ -266,7 +266,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "huitian.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "huitian.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "huitian.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "huitian.api.throttling.AnonBurstThrottle",

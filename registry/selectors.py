@@ -131,20 +131,20 @@ def eligible_contractors() -> QuerySet:
     return qs.select_related("home_area").order_by("name", "pk")
 
 
-def registration_queue(user, *, today: datetime.date | None = None) -> list:
-    """Open applications the user may see, with working days left on each decision deadline."""
+QUEUE_STATES = [
+    state
+    for state in RegistrationApplication.State
+    if state not in (RegistrationApplication.State.APPROVED, RegistrationApplication.State.REJECTED)
+]
+
+
+def registration_queue(user, *, state: str = "", today: datetime.date | None = None) -> list:
+    """Open applications the user may see (in `state`, one of QUEUE_STATES, when given),
+    with working days left on each decision deadline."""
     today = today or timezone.localdate()
-    apps = list(
-        without_others_drafts(user, visible(user, RegistrationApplication.objects.all()))
-        .exclude(
-            state__in=[
-                RegistrationApplication.State.APPROVED,
-                RegistrationApplication.State.REJECTED,
-            ]
-        )
-        .select_related("home_area", "applicant")
-        .order_by("decision_due", "pk")
-    )
+    qs = without_others_drafts(user, visible(user, RegistrationApplication.objects.all()))
+    qs = qs.filter(state=state) if state else qs.filter(state__in=QUEUE_STATES)
+    apps = list(qs.select_related("home_area", "applicant").order_by("decision_due", "pk"))
     annotate_deadlines(apps, today=today)
     return apps
 

@@ -2,6 +2,11 @@
 
 Same key and same body → the first response again; same key, different body
 → 422; first request still running → 409. Keys expire after 24 hours.
+
+`@idempotent` also documents the header: it marks the view method, and the kernel's
+AutoSchema (huitian/api/schema.py) adds `IDEMPOTENCY_PARAMETER` to exactly the
+operations so marked. (A mark rather than an `extend_schema` here because DRF's
+`@action` replaces a method's `kwargs`, where drf-spectacular keeps its overrides.)
 """
 
 import functools
@@ -11,12 +16,32 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from huitian.api.errors import error_body
 from huitian.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    name=HEADER,
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        "Any unique string (at most 255 characters). A retry with the same key and body "
+        "returns the first response; the same key with another body answers 422; while "
+        "the first request still runs, 409. Keys expire after 24 hours."
+    ),
+)
+
+
+def is_idempotent(view_method) -> bool:
+    """Whether a view method is wrapped in `@idempotent` (and so takes the header)."""
+    return bool(getattr(view_method, "idempotent", False))
 
 
 def _request_hash(request) -> str:
@@ -111,4 +136,5 @@ def idempotent(view_method):
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return response
 
+    wrapper.idempotent = True
     return wrapper

@@ -31,3 +31,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
             )
         return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = _(
+                    "Number of results per page (default %(default)d, at most %(max)d; "
+                    "more is refused with a 400)."
+                ) % {"default": self.page_size, "max": self.max_page_size}
+        return parameters

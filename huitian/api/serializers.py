@@ -52,6 +52,10 @@ class MarkReadSerializer(serializers.Serializer):
     )
 
 
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("How many notifications were marked read."))
+
+
 class TokenObtainSerializer(jwt.TokenObtainPairSerializer):
     """Bounds the fields before they reach authentication and the lockout log."""
 

@@ -13,6 +13,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from huitian import services
 from huitian.access import visible
 from huitian.api import serializers
+from huitian.api.actions import ScopedActionsMixin
 from huitian.api.errors import error_body, lockout_message
 from huitian.api.throttling import LoginThrottle
 from huitian.models import Area, Notification, RoleAssignment
@@ -54,15 +55,27 @@ class MeView(APIView):
         return Response(serializers.MeSerializer(user).data)
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(ScopedActionsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's in-app notifications, newest first."""
 
     serializer_class = serializers.NotificationSerializer
+    # Marking one's own notifications read writes personal state, not a domain record:
+    # auditors and evaluators may do it too.
+    read_only_roles_may = {"mark_read", "read"}
+    workflow_conflicts = False
 
     def get_queryset(self):
         return visible(self.request.user, Notification.objects.all())
 
-    @extend_schema(request=serializers.MarkReadSerializer, responses={200: dict})
+    @extend_schema(request=None, responses=serializers.NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark one of the caller's notifications read (404 for anybody else's)."""
+        notification = self.visible_object(pk)
+        services.mark_notifications_read(user=request.user, ids=[notification.pk])
+        return self.render(notification)
+
+    @extend_schema(request=serializers.MarkReadSerializer, responses=serializers.MarkedSerializer)
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
         payload = serializers.MarkReadSerializer(data=request.data)
@@ -78,6 +91,8 @@ class TokenView(TokenObtainPairView):
 
     throttle_classes = [LoginThrottle]
     serializer_class = serializers.TokenObtainSerializer
+    workflow_conflicts = False
+    extra_error_statuses = {401}  # wrong username or password
 
     def post(self, request, *args, **kwargs):
         try:
@@ -95,3 +110,5 @@ class TokenRefresh(TokenRefreshView):
 
     throttle_classes = [LoginThrottle]
     serializer_class = serializers.TokenRefreshSerializer
+    workflow_conflicts = False
+    extra_error_statuses = {401}  # an invalid, expired or spent refresh token

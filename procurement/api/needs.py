@@ -13,7 +13,6 @@ from huitian.api.actions import ScopedActionsMixin
 from huitian.api.idempotency import idempotent
 from procurement import selectors
 from procurement.api.filters import NeedFilter, QueueFilter
-from procurement.api.schema import IDEMPOTENCY_KEY
 from procurement.error_codes import ErrorCode
 from procurement.serializers import needs as s
 from procurement.services import needs as svc
@@ -24,9 +23,14 @@ def _staff_only(user) -> None:
         raise Forbidden(_("Staff only."), code=ErrorCode.STAFF_ONLY)
 
 
+RATES_RANGE_HELP = gettext_lazy("A date from 2000-01-01 to 2100-12-31.")
+
+
 class RatesIn(serializers.Serializer):
-    start = serializers.DateField(default=lambda: timezone.localdate().replace(day=1))
-    end = serializers.DateField(default=timezone.localdate)
+    start = serializers.DateField(
+        default=lambda: timezone.localdate().replace(day=1), help_text=RATES_RANGE_HELP
+    )
+    end = serializers.DateField(default=timezone.localdate, help_text=RATES_RANGE_HELP)
     by = serializers.ChoiceField(choices=list(selectors.GROUPINGS), default="street")
 
     def validate(self, attrs):
@@ -84,7 +88,6 @@ class NeedViewSet(
         summary=gettext_lazy("Submit a need"),
         request={"application/json": s.NeedIn, "multipart/form-data": s.NeedIn},
         responses={201: s.NeedOut},
-        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def create(self, request):
@@ -202,7 +205,10 @@ class NeedViewSet(
             svc.reopen_need(need_id=need.pk, by=request.user, note=v.get("note", ""))
         )
 
-    @extend_schema(summary=gettext_lazy("Open needs of the caller's areas, by deadline (staff)"))
+    @extend_schema(
+        summary=gettext_lazy("Open needs of the caller's areas, by deadline (staff)"),
+        responses=s.NeedOut(many=True),
+    )
     @action(detail=False, methods=["get"], filterset_class=QueueFilter)
     def queue(self, request):
         _staff_only(request.user)

@@ -11,7 +11,6 @@ from huitian.api.actions import ScopedActionsMixin
 from huitian.api.idempotency import idempotent
 from procurement import selectors
 from procurement.api.filters import OfferFilter
-from procurement.api.schema import IDEMPOTENCY_KEY
 from procurement.models import Offer
 from procurement.serializers import offers as s
 from procurement.services import offers as svc
@@ -38,7 +37,6 @@ class OfferViewSet(
         summary=gettext_lazy("Publish an offer (organization members)"),
         request=s.OfferIn,
         responses={201: s.OfferOut},
-        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def create(self, request):

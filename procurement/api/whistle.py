@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from huitian.api.actions import ScopedActionsMixin
 from huitian.api.idempotency import idempotent
 from procurement import selectors
-from procurement.api.schema import IDEMPOTENCY_KEY
 from procurement.serializers import whistle as s
 from procurement.services import whistle as svc
 
@@ -34,7 +33,6 @@ class WhistleCallViewSet(
         summary=gettext_lazy("Raise a whistle call (community, street, district staff)"),
         request=s.WhistleCallIn,
         responses={201: s.WhistleCallOut},
-        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def create(self, request):
@@ -53,7 +51,6 @@ class WhistleCallViewSet(
         summary=gettext_lazy("Report to a whistle call (organization members)"),
         request=s.RespondToCallIn,
         responses={201: s.WhistleResponseOut},
-        parameters=[IDEMPOTENCY_KEY],
         description=REFUSALS,
     )
     @action(detail=True, methods=["post"])

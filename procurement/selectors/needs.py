@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huitian.access import organization_ids, visible
 from huitian.workdays import WorkingCalendar
@@ -81,6 +83,9 @@ GROUPINGS = {
 }
 
 
+RATES_RANGE = (datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))
+
+
 def need_rates(user, *, start: datetime.date, end: datetime.date, by: str = "street") -> list[dict]:
     """The three rates of 接诉即办 for needs received in [start, end], grouped.
 
@@ -89,7 +94,16 @@ def need_rates(user, *, start: datetime.date, end: datetime.date, by: str = "str
     - resolution rate: needs resolved / needs received and not rejected (needs closed
       without resolution count against it);
     - satisfaction rate: ratings of 4 or 5 / needs rated.
+
+    Dates outside RATES_RANGE are refused (ValidationError naming `start` or `end`):
+    9999-12-31 would overflow when the day after it is counted.
     """
+    earliest, latest = RATES_RANGE
+    for name, day in (("start", start), ("end", end)):
+        if not earliest <= day <= latest:
+            raise ValidationError(
+                {name: _("Give a date from %(min)s to %(max)s.") % {"min": earliest, "max": latest}}
+            )
     key, label = GROUPINGS[by]
     tz = timezone.get_current_timezone()
     lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)

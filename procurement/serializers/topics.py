@@ -62,8 +62,8 @@ class NeedsListOut(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     state = serializers.CharField()
-    compiled_at = serializers.DateTimeField()
-    published_at = serializers.DateTimeField()
+    compiled_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)  # null until published
 
 
 class ReasonOut(serializers.Serializer):

@@ -7,7 +7,6 @@ Thin views: parse with a named input serializer, call one service or selector, r
 """
 
 from registry.api.agency import AgencyRecordViewSet
-from registry.api.base import IDEMPOTENCY_HEADER
 from registry.api.certification import CertificationViewSet
 from registry.api.exit import DeregistrationViewSet
 from registry.api.filing import FilingViewSet
@@ -16,7 +15,6 @@ from registry.api.organizations import OrganizationFilter, OrganizationViewSet
 from registry.api.registration import RegistrationViewSet
 
 __all__ = [
-    "IDEMPOTENCY_HEADER",
     "AgencyRecordViewSet",
     "AnnualReportViewSet",
     "CertificationViewSet",

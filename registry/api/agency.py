@@ -6,7 +6,7 @@ from rest_framework import mixins, status, viewsets
 
 from huitian.api.idempotency import idempotent
 from registry import selectors, serializers, services
-from registry.api.base import IDEMPOTENCY_HEADER, OrganizationPayloadMixin
+from registry.api.base import OrganizationPayloadMixin
 
 
 class AgencyRecordViewSet(
@@ -24,7 +24,6 @@ class AgencyRecordViewSet(
     @extend_schema(
         request=serializers.AgencyRecordInputSerializer,
         responses={201: serializers.AgencyRecordSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
     def create(self, request):

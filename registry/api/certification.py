@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from huitian.access import visible
 from huitian.api.idempotency import idempotent
 from registry import serializers, services
-from registry.api.base import IDEMPOTENCY_HEADER, OrganizationPayloadMixin
+from registry.api.base import OrganizationPayloadMixin
 from registry.models import Certification
 
 
@@ -29,7 +29,6 @@ class CertificationViewSet(
     @extend_schema(
         request={"multipart/form-data": serializers.CertificationInputSerializer},
         responses={201: serializers.CertificationSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
     def create(self, request):

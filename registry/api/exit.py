@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 
 from huitian.api.idempotency import idempotent
 from registry import selectors, serializers, services
-from registry.api.base import IDEMPOTENCY_HEADER, OrganizationPayloadMixin
+from registry.api.base import OrganizationPayloadMixin
 from registry.models import LiquidationAsset
 
 
@@ -28,7 +28,6 @@ class DeregistrationViewSet(
     @extend_schema(
         request=serializers.DeregistrationInputSerializer,
         responses={201: serializers.DeregistrationSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
     def create(self, request):

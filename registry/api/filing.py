@@ -7,7 +7,6 @@ from rest_framework.decorators import action
 from huitian.api.actions import ScopedActionsMixin
 from huitian.api.idempotency import idempotent
 from registry import selectors, serializers, services
-from registry.api.base import IDEMPOTENCY_HEADER
 
 
 class FilingViewSet(
@@ -22,7 +21,6 @@ class FilingViewSet(
     @extend_schema(
         request=serializers.FilingInputSerializer,
         responses={201: serializers.FilingSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
     def create(self, request):

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from huitian.access import visible
 from huitian.api.idempotency import idempotent
 from registry import selectors, serializers, services
-from registry.api.base import IDEMPOTENCY_HEADER, OrganizationPayloadMixin
+from registry.api.base import OrganizationPayloadMixin
 from registry.models import AnnualReport
 
 
@@ -28,7 +28,6 @@ class AnnualReportViewSet(
     @extend_schema(
         request={"multipart/form-data": serializers.AnnualReportInputSerializer},
         responses={201: serializers.AnnualReportSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
     def create(self, request):
@@ -72,7 +71,6 @@ class InterviewViewSet(
     @extend_schema(
         request=serializers.InterviewInputSerializer,
         responses={201: serializers.InterviewSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
     def create(self, request):

@@ -1,23 +1,39 @@
 """Direct registration (R2): applicants submit and follow; staff accept and decide."""
 
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from huitian.access import Forbidden, is_staff_user
 from huitian.api.actions import ScopedActionsMixin
 from huitian.api.idempotency import idempotent
 from registry import selectors, serializers, services
-from registry.api.base import IDEMPOTENCY_HEADER
 from registry.error_codes import ErrorCode
+from registry.models import RegistrationApplication
+
+
+class QueueFilter(filters.FilterSet):
+    """The review queue's one filter: an open state (approved and rejected are not queued)."""
+
+    state = filters.ChoiceFilter(
+        choices=[(state.value, state.label) for state in selectors.QUEUE_STATES],
+        help_text=_("Only applications in this open state."),
+    )
+
+    class Meta:
+        model = RegistrationApplication
+        fields = ["state"]
 
 
 class RegistrationViewSet(
     ScopedActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = serializers.RegistrationSerializer
+    filterset_class = None  # the list filters by filterset_fields; the queue by QueueFilter
     filterset_fields = ["state"]
 
     def get_queryset(self):
@@ -26,7 +42,6 @@ class RegistrationViewSet(
     @extend_schema(
         request=serializers.RegistrationInputSerializer,
         responses={201: serializers.RegistrationSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
     def create(self, request):
@@ -52,12 +67,17 @@ class RegistrationViewSet(
         return self.render(app)
 
     @extend_schema(responses=serializers.RegistrationQueueSerializer(many=True))
-    @action(detail=False, pagination_class=None)
+    @action(detail=False, pagination_class=None, filterset_class=QueueFilter)
     def queue(self, request):
         """Open applications with working days left on each decision (staff)."""
         if not is_staff_user(request.user):
             raise Forbidden(_("Only staff have a review queue."), code=ErrorCode.PERMISSION_DENIED)
-        rows = selectors.registration_queue(request.user)
+        query = QueueFilter(request.query_params, queryset=RegistrationApplication.objects.none())
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        rows = selectors.registration_queue(
+            request.user, state=query.form.cleaned_data.get("state") or ""
+        )
         return Response(serializers.RegistrationQueueSerializer(rows, many=True).data)
 
     @extend_schema(request=None, responses=serializers.RegistrationSerializer)
@@ -110,7 +130,6 @@ class RegistrationViewSet(
     @extend_schema(
         request={"multipart/form-data": serializers.DocumentInputSerializer},
         responses={201: serializers.DocumentSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     @action(detail=True, methods=["post"])
     @idempotent

@@ -3,13 +3,25 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from huitian.models import Transition
+
+# A reason or note lands in the step's transition row, which holds at most this much.
+NOTE_MAX_LENGTH = Transition.NOTE_MAX_LENGTH
+
+
+def note_field(**kwargs) -> serializers.CharField:
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("allow_blank", True)
+    kwargs.setdefault("default", "")
+    return serializers.CharField(max_length=NOTE_MAX_LENGTH, **kwargs)
+
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("Required."))
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text=_("Required."))
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = note_field()
 
 
 class OrganizationIdField(serializers.IntegerField):

@@ -17,7 +17,7 @@ class FilingSerializer(serializers.ModelSerializer):
     categories = CategoryRefSerializer(many=True, read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     filing_number = serializers.CharField(
-        source="organization.filing_number", read_only=True, default=None
+        source="organization.filing_number", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

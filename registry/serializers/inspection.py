@@ -10,6 +10,10 @@ from registry.serializers.common import OrganizationIdField
 
 
 class AnnualReportSerializer(serializers.ModelSerializer):
+    # Blank until the report is concluded: documented as "" or one of the conclusions.
+    conclusion = serializers.ChoiceField(
+        choices=AnnualReport.Conclusion.choices, allow_blank=True, read_only=True
+    )
     conclusion_display = serializers.CharField(source="get_conclusion_display", read_only=True)
 
     class Meta:

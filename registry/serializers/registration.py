@@ -1,5 +1,6 @@
 """Direct registration (R2): the application, its queue row and each action's body."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from huitian.api.serializers import AreaRefSerializer, CategoryRefSerializer
@@ -8,6 +9,7 @@ from registry.models import (
     RegistrationApplication,
     RegistrationDocument,
 )
+from registry.serializers.common import NOTE_MAX_LENGTH, note_field
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -89,12 +91,25 @@ class RegistrationUpdateSerializer(RegistrationInputSerializer):
 
 class ReturnSerializer(serializers.Serializer):
     missing_items = serializers.ListField(child=serializers.CharField(max_length=200))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = note_field()
+
+    def validate(self, attrs):
+        # Without a note, the list itself becomes the step's note (joined by "；").
+        if not attrs.get("note") and len("；".join(attrs["missing_items"])) > NOTE_MAX_LENGTH:
+            raise serializers.ValidationError(
+                {
+                    "missing_items": [
+                        _("Together the items are too long for the record (at most %(max)d).")
+                        % {"max": NOTE_MAX_LENGTH}
+                    ]
+                }
+            )
+        return attrs
 
 
 class ApproveSerializer(serializers.Serializer):
     uscc = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = note_field()
 
 
 class DocumentInputSerializer(serializers.Serializer):

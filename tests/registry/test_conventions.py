@@ -96,3 +96,24 @@ def test_creates_document_their_input_body_not_the_output(schema, path, componen
     content = schema["paths"][path]["post"]["requestBody"]["content"]
     refs = {c["schema"]["$ref"].rsplit("/", 1)[1] for c in content.values()}
     assert refs == {component}
+
+
+def test_procurement_reads_the_registry_only_through_its_selectors():
+    """procurement's API, serializers and selectors import `registry.selectors` and nothing
+    else of the registry (its models may keep foreign keys to Organization)."""
+    root = REGISTRY.parent / "procurement"
+    files = [root / "selectors", root / "api", root / "serializers"]
+    offenders = []
+    for folder in files:
+        for path in sorted(folder.rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                for name in names:
+                    if name.split(".")[0] == "registry" and name != "registry.selectors":
+                        offenders.append((path.relative_to(root.parent).as_posix(), name))
+    assert offenders == []
+    assert (root / "selectors" / "matching.py").read_text().count("registry.selectors") == 1
