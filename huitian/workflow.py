@@ -26,6 +26,7 @@ from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import bulk_update_with_history
 
 from huitian.models import Transition
+from huitian.validators import check_lengths
 
 BATCH_SIZE = 500  # rows per transaction in move_many()
 
@@ -105,6 +106,9 @@ def check_step(obj: models.Model, step: Step, *, note: str = "", field_name: str
             _("“%(step)s” needs a reason.") % {"step": step.label or step.name},
             fields={"note": [_("A reason is required for this step.")]},
         )
+    # Checked here too, so a note a service builds (names of responders…) is refused in
+    # words rather than by the database's constraint.
+    check_lengths(note=(note or "", Transition.NOTE_MAX_LENGTH))
 
 
 def move(

@@ -9,6 +9,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -263,7 +264,13 @@ def needs_rates(request):
         end = today
     by = request.GET.get("by", "street")
     by = by if by in selectors.GROUPINGS else "street"
-    rows = selectors.need_rates(request.user, start=start, end=end, by=by)
+    try:
+        rows = selectors.need_rates(request.user, start=start, end=end, by=by)
+    except ValidationError as exc:  # a period outside the years the platform covers
+        for message in exc.messages:
+            messages.error(request, message)
+        start, end = today.replace(day=1), today
+        rows = selectors.need_rates(request.user, start=start, end=end, by=by)
     return render(
         request, "procurement/rates.html", {"rows": rows, "start": start, "end": end, "by": by}
     )

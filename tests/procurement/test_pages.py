@@ -199,6 +199,10 @@ def test_rates_page(cast, client_as):
     html = client_as(cast.street_a).get("/needs/rates/?by=category").content.decode()
     assert "100.0%" in html
     assert client_as(cast.resident).get("/needs/rates/").status_code == 404
+    # A period past the years the platform covers is refused in words, not a 500.
+    page = client_as(cast.street_a).get("/needs/rates/?end=9999-12-31")
+    assert page.status_code == 200
+    assert any("2100" in str(m) for m in page.context["messages"])
 
 
 def test_whistle_page_respond_and_times(cast, client_as):
