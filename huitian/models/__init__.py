@@ -1,0 +1,32 @@
+"""Platform kernel tables, one module per concept: areas, accounts and roles, the
+working-day calendar, the workflow audit line, notifications, idempotency records and
+the category taxonomy. Import them from here (`from huitian.models import Area`)."""
+
+from huitian.models.accounts import (
+    READ_ONLY_ROLES,
+    STAFF_ROLES,
+    Role,
+    RoleAssignment,
+    User,
+)
+from huitian.models.areas import Area
+from huitian.models.audit import Transition
+from huitian.models.calendar import CalendarDay, CalendarYear
+from huitian.models.categories import Category
+from huitian.models.idempotency import IdempotencyRecord
+from huitian.models.notifications import Notification
+
+__all__ = [
+    "READ_ONLY_ROLES",
+    "STAFF_ROLES",
+    "Area",
+    "CalendarDay",
+    "CalendarYear",
+    "Category",
+    "IdempotencyRecord",
+    "Notification",
+    "Role",
+    "RoleAssignment",
+    "Transition",
+    "User",
+]
