@@ -46,11 +46,6 @@ def protect_table(schema_editor, table: str, nullable_actor: str | None = None) 
             f"FOR EACH ROW EXECUTE FUNCTION huitian_append_only({arg})"
         )
     elif schema_editor.connection.vendor == "sqlite":
-        if nullable_actor and nullable_actor not in _columns(schema_editor, table):
-            # A many-to-many history table (e.g. an offer's areas) records no actor; SQLite
-            # would accept a clause naming the missing column here and then refuse every
-            # later table rebuild (migrations that add a constraint or alter a field).
-            nullable_actor = None
         allowed = (
             f"WHEN NOT (NEW.{nullable_actor} IS NULL AND OLD.{nullable_actor} IS NOT NULL)"
             if nullable_actor
@@ -61,12 +56,6 @@ def protect_table(schema_editor, table: str, nullable_actor: str | None = None) 
             f"CREATE TRIGGER {TRIGGER}_{table} BEFORE UPDATE ON {qn(table)} {allowed} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END"
         )
-
-
-def _columns(schema_editor, table: str) -> set[str]:
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
 
 
 def unprotect_table(schema_editor, table: str) -> None:

@@ -1,6 +1,7 @@
 """Demo seed, language and time, deploy settings, pages a person opens."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from io import StringIO
@@ -119,6 +120,37 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_fresh_embedded_database_migrates_with_every_audit_table_protected(tmp_path):
+    """`make run` starts from an empty SQLite file: every migration must apply there too,
+    and SQLite's table rebuilds must not leave an audit table without its trigger."""
+    db = tmp_path / "fresh.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    for server in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"):
+        env.pop(server, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(db) as conn:
+        tables = {
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if "_historical" in name or name == "huitian_transition"
+        }
+        protected = {
+            table
+            for (table,) in conn.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'"
+            )
+        }
+    assert tables and tables <= protected, sorted(tables - protected)
 
 
 def test_production_refuses_a_missing_secret_key(tmp_path):
