@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from huitian import ledger
 from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
 from registry import services as registry_services
@@ -50,7 +51,13 @@ def build_records(cast) -> dict:
     org = OrganizationFactory()
     member = make_user("matrix_member", Role.ORG_MEMBER, organization=org)
     kernel.notify(recipients=[cast.street_a], kind="test", title="给街道A的消息")
+    world = ledger.open_account(code="matrix:world", name="外部", kind="external")
+    fund = ledger.open_account(
+        code="matrix:fund", name="社区基金", kind="fund", area=cast.area(COMMUNITY_A1)
+    )
     records = [
+        fund,
+        ledger.post(kind="donate", legs=[ledger.Leg(fund, world, "10")]),
         cast.area(COMMUNITY_A1),
         Category.objects.first(),
         CalendarYear.objects.first(),
