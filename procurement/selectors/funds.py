@@ -49,7 +49,7 @@ def funding_sources():
     return FundingSource.objects.filter(is_active=True).select_related("account")
 
 
-def budgets_for(user, *, year=None, source_id=None, area_id=None):
+def budgets_for(user, *, year=None, source_id=None, area_id=None, budget_ids=None):
     qs = visible(user, Budget.objects.all()).select_related(
         "source", "area", "area__parent", "account", "services_account", "other_account"
     )
@@ -59,6 +59,8 @@ def budgets_for(user, *, year=None, source_id=None, area_id=None):
         qs = qs.filter(source_id=source_id)
     if area_id:
         qs = qs.filter(area_id=area_id)
+    if budget_ids is not None:
+        qs = qs.filter(pk__in=budget_ids)
     return qs.order_by("-year", "source__sort_order", "area__code")
 
 
@@ -87,9 +89,13 @@ def _street(area) -> str:
     return area.name
 
 
-def fund_report(user, *, year=None, source_id=None, area_id=None) -> list[ReportRow]:
+def fund_report(
+    user, *, year=None, source_id=None, area_id=None, budget_ids=None
+) -> list[ReportRow]:
     """One row per visible budget: allocated / committed / paid / available."""
-    budgets = list(budgets_for(user, year=year, source_id=source_id, area_id=area_id))
+    budgets = list(
+        budgets_for(user, year=year, source_id=source_id, area_id=area_id, budget_ids=budget_ids)
+    )
     ids = [b.services_account_id for b in budgets] + [b.other_account_id for b in budgets]
     paid = _paid(ids)
     rows = []
