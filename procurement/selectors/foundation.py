@@ -53,7 +53,7 @@ def public_fund(pk, *, limit: int = 200) -> PublicFund:
         raise Http404
     fund = get_object_or_404(public_funds(), pk=pk)
     donations = fund.donations.only(
-        "donor_kind", "donor_name", "anonymous", "amount", "donated_on", "receipt_number"
+        "fund", "donor_kind", "donor_name", "anonymous", "amount", "donated_on", "receipt_number"
     ).order_by("-donated_on", "-pk")
     paid = fund.disbursements.filter(state=Disbursement.State.PAID)
     income = fund.donations.aggregate(s=Sum("amount"))["s"] or ZERO
