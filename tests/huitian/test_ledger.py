@@ -225,3 +225,39 @@ def test_the_admin_shows_the_ledger_read_only_and_scoped(cast, client):
     listing = client.get("/admin/huitian/ledgeraccount/").content.decode()
     assert "社区基金A1" in listing and "某捐赠方" not in listing  # no area: superusers only
     assert LedgerMovement.objects.filter(pk=movement.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crossing_transfers_lock_in_one_order_and_never_deadlock():
+    """A→B and B→A at once: both lock the lower id first, so neither waits on the other
+    forever; the two balances still equal the sums of their entries."""
+    world = ledger.open_account(code="x:world", name="外部", kind=K.EXTERNAL)
+    a = ledger.open_account(code="x:a", name="甲", kind=K.BUDGET)
+    b = ledger.open_account(code="x:b", name="乙", kind=K.BUDGET)
+    fill(world, a, "100")
+    fill(world, b, "100")
+    n = 16
+    barrier = threading.Barrier(n)
+    errors = []
+
+    def transfer(i):
+        src, dst = (a, b) if i % 2 else (b, a)
+        try:
+            barrier.wait()
+            ledger.post(
+                kind=M.TRANSFER, legs=[ledger.Leg(dst, src, "5"), ledger.Leg(world, src, "1")]
+            )
+        except Exception as exc:  # a deadlock would surface here
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=transfer, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for account in (a, b):
+        account.refresh_from_db()
+        assert account.balance == Decimal("92.00") == ledger.balance_of(account)
