@@ -59,6 +59,10 @@ def main() -> None:
         "--load-seconds", type=float, default=float(os.environ.get("BENCH_LOAD_SECONDS", 60))
     )
     parser.add_argument("--regenerate", action="store_true", help="drop and regenerate the needs")
+    parser.add_argument(
+        "--ledger-entries", type=int, default=int(os.environ.get("BENCH_LEDGER", 1_000_000))
+    )
+    parser.add_argument("--only-ledger", action="store_true", help="only the ledger figures")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -74,13 +78,17 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import dataset, endpoints, load
+    from bench import dataset, endpoints, ledger, load
 
     print(f"database: {url}")
+    if args.only_ledger:
+        ledger.bench_ledger(args.ledger_entries, ledger.district_user())
+        return
     ctx = dataset.prepare(args.needs, regenerate=args.regenerate)
     if not args.only_load:
         dataset.bench_compile(ctx)
         endpoints.bench_endpoints(ctx)
+        ledger.bench_ledger(args.ledger_entries, ctx["users"]["bench_district"])
     if not args.skip_load:
         load.bench_load(ctx, url=url, requests=args.load_requests, seconds=args.load_seconds)
 

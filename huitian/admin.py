@@ -184,3 +184,6 @@ class CategoryAdmin(ReferenceDataAdmin):
     list_filter = ["is_priority", "is_active", "parent"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
+
+
+from huitian import admin_ledger  # noqa: E402, F401  (the ledger's read-only screens)

@@ -27,4 +27,9 @@ class ProcurementConfig(AppConfig):
             "title": _("Supply list"),
             "description": _("Services that social organizations offer in Huitian."),
         },
+        {
+            "url_name": "procurement:foundation",
+            "title": _("Huitian Community Foundation"),
+            "description": _("Each community's fund: every donation and every use, in public."),
+        },
     ]

@@ -40,3 +40,11 @@ class ErrorCode(enum.StrEnum):
     CALL_CLOSED = "call_closed"
     ALREADY_RESPONDED = "already_responded"
     NO_RESPONDERS = "no_responders"
+    # Funds and budgets (services/funds.py); the ledger's own codes pass through.
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    PLAN_TOTAL_EXCEEDED = "plan_total_exceeded"
+    NOT_A_STREET = "not_a_street"
+    SOURCE_INACTIVE = "source_inactive"
+    # Foundation (services/foundation.py)
+    NOT_A_COMMUNITY = "not_a_community"
+    FUND_CLOSED = "fund_closed"

@@ -64,3 +64,45 @@ rules.add_perm("procurement.publish_list", rules.is_superuser | is_list_publishe
 rules.add_perm("procurement.manage_offer", rules.is_superuser | offer_member)
 rules.add_perm("procurement.raise_whistle", rules.is_superuser | whistle_raiser)
 rules.add_perm("procurement.select_responders", rules.is_superuser | whistle_selector)
+
+
+# Funds and the foundation (P6, P7).
+FINANCE = (Role.DISTRICT_ADMIN,)
+BUDGET_HOLDERS = (Role.DISTRICT_ADMIN, Role.STREET_STAFF)
+
+
+@rules.predicate
+def district_finance(user, _obj=None):
+    return bool(staff_areas(user, for_write=True, roles=FINANCE))
+
+
+@rules.predicate
+def budget_holder(user, budget):
+    return budget is not None and staff_in(user, budget.area, BUDGET_HOLDERS)
+
+
+@rules.predicate
+def fund_manager(user, fund):
+    return fund is not None and fund.managers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def fund_requester(user, fund):
+    return fund is not None and staff_in(user, fund.community, HANDLERS)
+
+
+rules.add_perm("procurement.allocate_funds", rules.is_superuser | district_finance)
+rules.add_perm("procurement.spend_budget", rules.is_superuser | budget_holder)
+rules.add_perm("procurement.record_donation", rules.is_superuser | fund_manager | fund_requester)
+rules.add_perm(
+    "procurement.request_disbursement", rules.is_superuser | fund_manager | fund_requester
+)
+rules.add_perm("procurement.approve_disbursement", rules.is_superuser | fund_manager)
+
+
+@rules.predicate
+def fund_opener(user, community):
+    return community is not None and staff_in(user, community, BUDGET_HOLDERS)
+
+
+rules.add_perm("procurement.open_fund", rules.is_superuser | fund_opener)

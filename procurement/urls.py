@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import open311, views
+from procurement import open311, views, views_foundation
 
 app_name = "procurement"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("offers/", views.offers_public, name="offers"),
     path("offers/new/", views.offer_new, name="offer-new"),
     path("whistle/", views.whistle_calls, name="whistle"),
+    path("foundation/", views_foundation.foundation_funds, name="foundation"),
+    path("foundation/<str:pk>/", views_foundation.foundation_fund, name="foundation-fund"),
     path("open311/v2/services.json", open311.services, name="open311-services"),
     path("open311/v2/requests.json", open311.requests_view, name="open311-requests"),
     path("open311/v2/requests/<str:code>.json", open311.request_detail, name="open311-request"),

@@ -1,6 +1,7 @@
 """Platform kernel tables, one module per concept: areas, accounts and roles, the
-working-day calendar, the workflow audit line, notifications, idempotency records and
-the category taxonomy. Import them from here (`from huitian.models import Area`)."""
+working-day calendar, the workflow audit line, notifications, idempotency records,
+the category taxonomy and the money ledger. Import them from here
+(`from huitian.models import Area`)."""
 
 from huitian.models.accounts import (
     READ_ONLY_ROLES,
@@ -14,6 +15,7 @@ from huitian.models.audit import Transition
 from huitian.models.calendar import CalendarDay, CalendarYear
 from huitian.models.categories import Category
 from huitian.models.idempotency import IdempotencyRecord
+from huitian.models.ledger import LedgerAccount, LedgerEntry, LedgerMovement
 from huitian.models.notifications import Notification
 
 __all__ = [
@@ -24,6 +26,9 @@ __all__ = [
     "CalendarYear",
     "Category",
     "IdempotencyRecord",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerMovement",
     "Notification",
     "Role",
     "RoleAssignment",

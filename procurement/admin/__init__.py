@@ -2,9 +2,18 @@
 
 needs (the queue, lifecycle steps, deadlines) · lists (topics, needs lists,
 purchase-service items) · offers (offers and matches) · whistle (whistle calls)
-· imports (12345 hotline imports). Every add and change goes through a service
-(`create_with_service` / `change_with_service`); fields only a workflow step
-sets are read-only.
+· imports (12345 hotline imports) · funds (sources, budgets, the report)
+· foundation (community funds, donations, disbursements). Every add and change
+goes through a service (`create_with_service` / `change_with_service`); fields
+only a workflow step sets are read-only.
 """
 
-from procurement.admin import imports, lists, needs, offers, whistle  # noqa: F401
+from procurement.admin import (  # noqa: F401
+    foundation,
+    funds,
+    imports,
+    lists,
+    needs,
+    offers,
+    whistle,
+)

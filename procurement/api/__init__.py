@@ -1,4 +1,5 @@
-"""Procurement API, one module per concept: needs, topics and lists, offers, whistle calls.
+"""Procurement API, one module per concept: needs, topics and lists, offers, whistle
+calls, funds and the foundation.
 
 Thin views: parse with a named input serializer, call one service or selector, render
 with a named output serializer. Refusals come from services (WorkflowError → 409,
@@ -6,15 +7,28 @@ Forbidden → 403, ValidationError → 400) and the scoping door (404 for record
 the caller's reach and for ids that are not ids).
 """
 
+from procurement.api.foundation import (
+    DisbursementViewSet,
+    DonationViewSet,
+    FoundationFundViewSet,
+    PublicFundViewSet,
+)
+from procurement.api.funds import BudgetViewSet, FundingSourceViewSet
 from procurement.api.needs import NeedViewSet
 from procurement.api.offers import OfferViewSet
 from procurement.api.topics import NeedsListViewSet, PublishedListViewSet, TopicViewSet
 from procurement.api.whistle import WhistleCallViewSet
 
 __all__ = [
+    "BudgetViewSet",
+    "DisbursementViewSet",
+    "DonationViewSet",
+    "FoundationFundViewSet",
+    "FundingSourceViewSet",
     "NeedViewSet",
     "NeedsListViewSet",
     "OfferViewSet",
+    "PublicFundViewSet",
     "PublishedListViewSet",
     "TopicViewSet",
     "WhistleCallViewSet",

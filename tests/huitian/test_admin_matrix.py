@@ -19,8 +19,10 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from huitian import ledger
 from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
+from procurement.services import foundation, funds
 from registry import services as registry_services
 from tests.conftest import COMMUNITY_A1, make_user
 from tests.procurement.factories import NeedFactory, OfferFactory
@@ -50,7 +52,39 @@ def build_records(cast) -> dict:
     org = OrganizationFactory()
     member = make_user("matrix_member", Role.ORG_MEMBER, organization=org)
     kernel.notify(recipients=[cast.street_a], kind="test", title="给街道A的消息")
+    world = ledger.open_account(code="matrix:world", name="外部", kind="external")
+    fund = ledger.open_account(
+        code="matrix:fund", name="社区基金", kind="fund", area=cast.area(COMMUNITY_A1)
+    )
+    special = funds.special_fund()
+    funds.fund_source(source_id=special.pk, amount="1", by=cast.district)
+    budget = funds.allocate_budget(
+        source_id=special.pk, area=cast.area(COMMUNITY_A1), year=2026, amount="1", by=cast.district
+    )
+    community_fund = foundation.open_foundation_fund(
+        community=cast.area(COMMUNITY_A1), by=cast.district
+    )
+    donation = foundation.record_donation(
+        fund_id=community_fund.pk,
+        donor_kind="company",
+        donor_name="矩阵公司",
+        amount="50",
+        by=cast.district,
+    )
     records = [
+        fund,
+        budget,
+        special,
+        community_fund,
+        donation,
+        foundation.request_disbursement(
+            fund_id=community_fund.pk,
+            amount="5",
+            purpose="测试",
+            beneficiary="某驿站",
+            by=cast.district,
+        ),
+        ledger.post(kind="donate", legs=[ledger.Leg(fund, world, "10")]),
         cast.area(COMMUNITY_A1),
         Category.objects.first(),
         CalendarYear.objects.first(),

@@ -105,7 +105,27 @@ def records(cast):
     )
     today = timezone.localdate()
     compile_needs_list(period_start=today - datetime.timedelta(days=30), period_end=today)
+    from procurement.services import foundation, funds
+
+    special = funds.special_fund()
+    funds.fund_source(source_id=special.pk, amount="1000", by=cast.district)
+    budget = funds.allocate_budget(
+        source_id=special.pk, area=community(), year=2026, amount="500", by=cast.district
+    )
+    funds.commit_budget(budget_id=budget.pk, amount="100", purpose="services", by=cast.district)
+    fund = foundation.open_foundation_fund(community=community(), by=cast.district)
+    donation = foundation.record_donation(
+        fund_id=fund.pk, donor_kind="company", donor_name="某公司", amount="300", by=cast.district
+    )
+    disbursement = foundation.request_disbursement(
+        fund_id=fund.pk, amount="10", purpose="助老", beneficiary="驿站", by=cast.district
+    )
     return {
+        "/api/v1/funds/budgets/{id}/": budget.pk,
+        "/api/v1/foundation/funds/{id}/": fund.pk,
+        "/api/v1/foundation/public/{id}/": fund.pk,
+        "/api/v1/foundation/donations/{id}/": donation.pk,
+        "/api/v1/foundation/disbursements/{id}/": disbursement.pk,
         "/api/v1/deregistrations/{id}/": deregistration.pk,
         "/api/v1/areas/{id}/": Area.objects.get(code="110114011001").pk,
         "/api/v1/needs/{id}/": need.pk,
