@@ -1,0 +1,7 @@
+"""Credit record, lists and star ratings (C1–C3)."""
+
+from credit.models.events import CreditEvent
+from credit.models.lists import ListEntry
+from credit.models.stars import StarModel, StarRating
+
+__all__ = ["CreditEvent", "ListEntry", "StarModel", "StarRating"]

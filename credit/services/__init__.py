@@ -1,0 +1,28 @@
+"""Every write of the credit app (C1–C3). Other apps call these, never the models."""
+
+from credit.models import CreditEvent
+from credit.services.events import CONCLUSION_EFFECTS, record_credit_event, reverse_credit_event
+from credit.services.lists import (
+    apply_list_rules,
+    enter_list,
+    record_missing_annual_report,
+    remove_from_list,
+    why_not_remove,
+)
+from credit.services.stars import publish_star_model, recompute_star_ratings
+
+EventKind = CreditEvent.Kind  # for the apps that record events
+
+__all__ = [
+    "CONCLUSION_EFFECTS",
+    "EventKind",
+    "apply_list_rules",
+    "enter_list",
+    "publish_star_model",
+    "recompute_star_ratings",
+    "record_credit_event",
+    "record_missing_annual_report",
+    "remove_from_list",
+    "reverse_credit_event",
+    "why_not_remove",
+]
