@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from credit.models import CreditEvent, ListEntry, StarModel, StarRating
 from credit.models.stars import COMPONENT_LABELS, COMPONENTS
 
-LOW_STARS = 2  # guided-exit candidates: this many stars or fewer
+LOW_STARS = 1  # guided-exit candidates: this many stars or fewer
 
 
 def open_report_obligations(organization_id: int) -> list[int]:
