@@ -270,3 +270,14 @@ def public_list(*, kind: str = "", search: str = "", current_only: bool = True) 
         term = search.strip()
         qs = qs.filter(Q(organization__name__icontains=term) | Q(organization__uscc=term.upper()))
     return qs.order_by("-entered_on", "-pk")
+
+
+def events_for(user) -> QuerySet:
+    """Every event the user may see (staff of the area, the organization's members)."""
+    from huitian.access import visible
+
+    return (
+        visible(user, CreditEvent.objects.all())
+        .select_related("organization")
+        .order_by("-occurred_on", "-pk")
+    )

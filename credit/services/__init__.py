@@ -9,12 +9,14 @@ from credit.services.lists import (
     remove_from_list,
     why_not_remove,
 )
+from credit.services.stars import THRESHOLDS as STAR_THRESHOLDS
 from credit.services.stars import publish_star_model, recompute_star_ratings
 
 EventKind = CreditEvent.Kind  # for the apps that record events
 
 __all__ = [
     "CONCLUSION_EFFECTS",
+    "STAR_THRESHOLDS",
     "EventKind",
     "apply_list_rules",
     "enter_list",
