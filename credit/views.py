@@ -7,21 +7,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy
 
 from credit import forms, selectors
 from registry.models import Organization
 
 COLUMNS = [
-    ("organization.name", N_("Organization")),
-    ("organization.uscc", N_("Credit code")),
-    ("kind", N_("List")),
-    ("cause", N_("Cause")),
-    ("legal_basis", N_("Legal basis")),
-    ("entered_on", N_("Entered on")),
-    ("state", N_("State")),
-    ("removed_on", N_("Removed on")),
-    ("removal_reason", N_("Removal reason")),
+    ("organization.name", gettext_lazy("Organization")),
+    ("organization.uscc", gettext_lazy("Credit code")),
+    ("kind", gettext_lazy("List")),
+    ("cause", gettext_lazy("Cause")),
+    ("legal_basis", gettext_lazy("Legal basis")),
+    ("entered_on", gettext_lazy("Entered on")),
+    ("state", gettext_lazy("State")),
+    ("removed_on", gettext_lazy("Removed on")),
+    ("removal_reason", gettext_lazy("Removal reason")),
 ]
 
 
@@ -62,7 +62,7 @@ def download_lists(request, fmt: str):
         raise Http404
     form = forms.ListSearchForm(request.GET or None)
     entries = selectors.public_list(**form.selection())
-    header = [_(label) for _path, label in COLUMNS]
+    header = [str(label) for _path, label in COLUMNS]
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="credit-lists.csv"'
