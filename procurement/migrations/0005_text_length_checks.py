@@ -27,8 +27,8 @@ def repair_actorless_triggers(apps, schema_editor):
     """A database migrated before huitian 0006 skipped the missing column: re-protect."""
     if schema_editor.connection.vendor != "sqlite":
         return
-    for table in audit.history_tables(apps):
-        audit.protect_table(schema_editor, table, nullable_actor="history_user_id")
+    for table, actor in audit.history_tables(apps):
+        audit.protect_table(schema_editor, table, nullable_actor=actor)
 
 
 def protect_rebuilt(apps, schema_editor):
