@@ -242,6 +242,18 @@ class CreditPage:
     def listed(self) -> list:
         return [e for e in self.entries if e.state == ListEntry.State.LISTED]
 
+    @property
+    def exclusion(self) -> str | None:
+        """Why the organization may not take purchases or certification (C7), if it may not."""
+        listed = self.listed
+        if not listed:
+            return None
+        return "；".join(
+            _("On the %(list)s since %(day)s (%(cause)s)")
+            % {"list": e.get_kind_display(), "day": e.entered_on, "cause": e.get_cause_display()}
+            for e in listed
+        )
+
 
 def public_credit_page(organization) -> CreditPage:
     from registry.selectors import public_conclusions

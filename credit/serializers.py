@@ -69,6 +69,10 @@ class OrganizationCreditOut(serializers.Serializer):
     organization = serializers.IntegerField(source="organization.pk")
     name = serializers.CharField(source="organization.name")
     rating = CreditStarRatingOut(allow_null=True)
+    exclusion = serializers.CharField(
+        allow_null=True,
+        help_text="Why it may not take government purchases of services (on a list), or null.",
+    )
     listed = CreditListEntryOut(many=True)
     entries = CreditListEntryOut(many=True)
     events = CreditEventOut(many=True)

@@ -13,6 +13,19 @@ from huitian.access import require
 from registry.models import Organization
 
 BATCH = 500
+# Version 1, as migration 0002 installs it (and as a flushed test database gets it back).
+FIRST_MODEL = {
+    "weight_governance": 25,
+    "weight_activity": 20,
+    "weight_service": 20,
+    "weight_finance": 15,
+    "weight_credit": 20,
+    "min_two": 40,
+    "min_three": 55,
+    "min_four": 70,
+    "min_five": 85,
+    "note": "初始版本",
+}
 THRESHOLDS = ("min_two", "min_three", "min_four", "min_five")
 
 
@@ -64,9 +77,9 @@ def recompute_star_ratings(*, organization_ids=None, today=None) -> int:
     """Rate every community organization (or those given); write a rating only when it
     differs from the last one, so running twice (or again after an interruption)
     writes nothing new. Returns the number of ratings written."""
-    model = current_star_model()
-    if model is None:
-        return 0
+    model = (
+        current_star_model() or StarModel.objects.get_or_create(version=1, defaults=FIRST_MODEL)[0]
+    )
     today = today or timezone.localdate()
     qs = rated_organizations().order_by("pk")
     if organization_ids is not None:

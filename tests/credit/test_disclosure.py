@@ -54,6 +54,7 @@ def test_credit_api_is_public_and_matches_the_page(api, cast):
     data = r.json()
     assert data["organization"] == org.pk and [e["id"] for e in data["listed"]] == [entry.pk]
     assert data["rating"]["model_version"] == 1
+    assert "2026" in data["exclusion"] or str(entry.entered_on) in data["exclusion"]
     total = sum(float(row["points"]) for row in data["rating"]["breakdown"])
     assert round(total, 2) == float(data["rating"]["score"])
     assert api.get("/api/v1/organizations/987654/credit/").status_code == 404

@@ -128,3 +128,61 @@ def test_breakdown_points_add_up_exactly_for_awkward_weights(cast):
     for org in orgs:
         assert_breakdown(rated(org))
     assert selectors.rating_score(orgs[0]) == float(rated(orgs[0]).score) / 100
+
+
+def test_an_interrupted_recompute_run_again_gives_the_same_ratings(cast, monkeypatch):
+    from credit.services import stars as star_services
+
+    orgs = [old_organization(FiledGroupFactory) for _ in range(5)]
+    AnnualReport.objects.create(organization=orgs[1], year=2025, summary="x", conclusion="pass")
+    monkeypatch.setattr(star_services, "BATCH", 2)
+    calls = {"n": 0}
+    real = star_services.star_components
+
+    def failing(batch, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker lost")
+        return real(batch, **kwargs)
+
+    monkeypatch.setattr(star_services, "star_components", failing)
+    with pytest.raises(RuntimeError):
+        services.recompute_star_ratings()
+    assert StarRating.objects.count() == 2  # the first batch was committed
+    monkeypatch.setattr(star_services, "star_components", real)
+    assert services.recompute_star_ratings() == 3
+    assert services.recompute_star_ratings() == 0
+    assert StarRating.objects.count() == 5
+    for org in orgs:
+        assert_breakdown(rated(org))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputes_at_once_write_each_rating_once():
+    import threading
+
+    from django.db import connection
+
+    from huitian import services as kernel
+
+    kernel.load_areas()
+    orgs = [old_organization(FiledGroupFactory) for _ in range(4)]
+    barrier = threading.Barrier(2)
+    written = []
+
+    def run():
+        try:
+            barrier.wait()
+            written.append(services.recompute_star_ratings())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(written) == [0, 4]
+    assert StarRating.objects.count() == 4
+    for org in orgs:
+        assert_breakdown(rated(org))
