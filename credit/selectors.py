@@ -266,7 +266,11 @@ def public_credit_page(organization) -> CreditPage:
                 "-occurred_on", "-pk"
             )[:100]
         ),
-        entries=list(ListEntry.objects.filter(organization=organization).order_by("-entered_on")),
+        entries=list(
+            ListEntry.objects.filter(organization=organization)
+            .select_related("organization")
+            .order_by("-entered_on", "-pk")
+        ),
         conclusions=list(public_conclusions(organization)),
     )
 

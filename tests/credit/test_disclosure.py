@@ -211,3 +211,19 @@ def test_admin_star_model_refuses_weights_that_do_not_add_up(cast, client_as):
 
     assert StarModel.objects.get(version=2).created_by == cast.district
     assert client_as(cast.street_a).post("/admin/credit/starmodel/add/", data).status_code == 403
+
+
+def test_public_credit_page_and_api_query_counts_do_not_grow_with_events(api, client, cast):
+    org = old_organization(FiledGroupFactory)
+    services.recompute_star_ratings()
+
+    def grow():
+        anomaly(org, cast)
+        for i in range(5):
+            services.record_credit_event(organization_id=org.pk, kind="honour", summary=f"表彰{i}")
+
+    def fetch():
+        assert client.get(f"/credit/organizations/{org.pk}/").status_code == 200
+        assert api.get(f"/api/v1/organizations/{org.pk}/credit/").status_code == 200
+
+    assert_pinned(fetch, grow)

@@ -186,3 +186,16 @@ def test_two_recomputes_at_once_write_each_rating_once():
     assert StarRating.objects.count() == 4
     for org in orgs:
         assert_breakdown(rated(org))
+
+
+def test_recompute_runs_a_fixed_number_of_queries_whatever_the_number_of_groups():
+    from tests.queries import count_queries
+
+    for _ in range(2):
+        old_organization(FiledGroupFactory)
+    few = count_queries(lambda: services.recompute_star_ratings(today=datetime.date(2026, 1, 1)))
+    for _ in range(6):
+        old_organization(FiledGroupFactory)
+    many = count_queries(lambda: services.recompute_star_ratings(today=datetime.date(2026, 1, 2)))
+    assert many == few
+    assert StarRating.objects.count() == 8
