@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from credit import services
-from credit.models import CreditEvent, ListEntry, StarModel, StarRating
+from credit.models import Appeal, CreditEvent, ListEntry, StarModel, StarRating
 from credit.models.stars import COMPONENTS
 from huitian.admin_base import ScopedAdmin, TransitionInline
 from huitian.models import Role
@@ -130,3 +130,14 @@ class StarModelAdmin(ScopedAdmin):
             thresholds=[data.get(k) for k in services.STAR_THRESHOLDS],
             note=data.get("note") or "",
         )
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    """Appeals are filed by members and decided through the API's decide action."""
+
+    list_display = ["organization", "state", "submitted_at"]
+    list_filter = ["state"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+    inlines = [TransitionInline]

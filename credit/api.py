@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from credit import selectors, serializers, services
 from credit.models import ListEntry
 from huitian.api.actions import ScopedActionsMixin
+from huitian.api.idempotency import idempotent
 from registry.models import Organization
 
 
@@ -93,3 +94,38 @@ class CreditEventViewSet(ScopedActionsMixin, mixins.ListModelMixin, viewsets.Gen
             event_id=event.pk, by=request.user, reason=data["reason"]
         )
         return self.render(reversal, status=201)
+
+
+class AppealViewSet(ScopedActionsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Appeals of a star rating or a list entry: members file, the registration body decides."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = serializers.CreditAppealOut
+
+    def get_queryset(self):
+        return selectors.appeals_for(self.request.user)
+
+    @extend_schema(request=serializers.CreditAppealIn, responses={201: serializers.CreditAppealOut})
+    @idempotent
+    def create(self, request):
+        data = self.parse(serializers.CreditAppealIn)
+        appeal = services.submit_appeal(
+            by=request.user,
+            grounds=data["grounds"],
+            rating_id=data.get("rating"),
+            list_entry_id=data.get("list_entry"),
+        )
+        return self.render(appeal, status=201)
+
+    @extend_schema(
+        request=serializers.CreditAppealDecisionIn, responses=serializers.CreditAppealOut
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Uphold or dismiss, with the reason (a wrong list entry is removed at once)."""
+        appeal = self.visible_object(pk)
+        data = self.parse(serializers.CreditAppealDecisionIn)
+        appeal = services.decide_appeal(
+            appeal_id=appeal.pk, by=request.user, uphold=data["uphold"], reason=data["reason"]
+        )
+        return self.render(appeal)

@@ -9,6 +9,7 @@ from credit import api
 router = SimpleRouter()
 router.register("credit/list-entries", api.ListEntryViewSet, basename="credit-list-entry")
 router.register("credit/events", api.CreditEventViewSet, basename="credit-event")
+router.register("credit/appeals", api.AppealViewSet, basename="credit-appeal")
 
 urlpatterns = [
     path(

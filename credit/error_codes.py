@@ -11,3 +11,4 @@ class ErrorCode(enum.StrEnum):
     PERIOD_NOT_OVER = "period_not_over"
     OBLIGATION_OPEN = "obligation_open"
     NOT_A_COMMUNITY_ORGANIZATION = "not_a_community_organization"
+    ALREADY_APPEALED = "already_appealed"

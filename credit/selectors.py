@@ -297,3 +297,15 @@ def events_for(user) -> QuerySet:
         .select_related("organization")
         .order_by("-occurred_on", "-pk")
     )
+
+
+def appeals_for(user) -> QuerySet:
+    """Appeals the user may see: the organization's members, staff of its area."""
+    from credit.models import Appeal
+    from huitian.access import visible
+
+    return (
+        visible(user, Appeal.objects.all())
+        .select_related("organization")
+        .order_by("-submitted_at", "-pk")
+    )

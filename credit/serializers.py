@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from credit.models import CreditEvent, ListEntry, StarRating
+from credit.models import Appeal, CreditEvent, ListEntry, StarRating
 
 
 class CreditBreakdownRowOut(serializers.Serializer):
@@ -80,3 +80,29 @@ class OrganizationCreditOut(serializers.Serializer):
 
 class CreditReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
+
+
+class CreditAppealIn(serializers.Serializer):
+    rating = serializers.IntegerField(required=False, allow_null=True)
+    list_entry = serializers.IntegerField(required=False, allow_null=True)
+    grounds = serializers.CharField(max_length=1000)
+
+
+class CreditAppealDecisionIn(serializers.Serializer):
+    uphold = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500)
+
+
+class CreditAppealOut(serializers.ModelSerializer):
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "organization",
+            "rating",
+            "list_entry",
+            "grounds",
+            "state",
+            "decision",
+            "submitted_at",
+        ]

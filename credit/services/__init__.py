@@ -1,6 +1,7 @@
 """Every write of the credit app (C1–C3). Other apps call these, never the models."""
 
 from credit.models import CreditEvent
+from credit.services.appeals import decide_appeal, submit_appeal
 from credit.services.events import CONCLUSION_EFFECTS, record_credit_event, reverse_credit_event
 from credit.services.lists import (
     apply_list_rules,
@@ -19,6 +20,7 @@ __all__ = [
     "STAR_THRESHOLDS",
     "EventKind",
     "apply_list_rules",
+    "decide_appeal",
     "enter_list",
     "publish_star_model",
     "recompute_star_ratings",
@@ -26,5 +28,6 @@ __all__ = [
     "record_missing_annual_report",
     "remove_from_list",
     "reverse_credit_event",
+    "submit_appeal",
     "why_not_remove",
 ]

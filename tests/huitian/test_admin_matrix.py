@@ -89,6 +89,7 @@ def build_records(cast) -> dict:
     credit_services.recompute_star_ratings(organization_ids=[group.pk])
     records += [
         entry,
+        credit_services.submit_appeal(by=member, list_entry_id=entry.pk, grounds="地址无误"),
         CreditEvent.objects.get(organization=org, kind="list_entry"),
         StarModel.objects.first(),
         StarRating.objects.get(organization=group),
