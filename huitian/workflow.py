@@ -249,6 +249,7 @@ CREATION_STEPS = {
     "publish": pgettext_lazy("workflow step", "Published"),
     "raise": pgettext_lazy("workflow step", "Raised"),
     "register": pgettext_lazy("workflow step", "Registered"),
+    "rule": pgettext_lazy("workflow step", "Entered by rule"),
     "upload": pgettext_lazy("workflow step", "Uploaded"),
 }
 

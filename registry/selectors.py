@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit import selectors as credit_selectors
 from huitian.access import countable, organization_ids, staff_areas, visible
 from huitian.models import Area, Category
 from huitian.validators import mask_name, mask_phone
@@ -111,8 +112,8 @@ def eligible_contractors() -> QuerySet:
 
     Active registered organizations (city/district), filed groups (they contract
     through their street federation's joint application), and certified social
-    enterprises. HOOK (credit app, C2/C7): exclude organizations on the
-    serious-dishonesty list once `credit` provides a selector for it.
+    enterprises; never one on the activity-anomaly or serious-dishonesty list (C7:
+    `ineligibility_reasons` says why, for staff).
     """
     registered = Q(
         registration_level__in=[Org.RegistrationLevel.CITY, Org.RegistrationLevel.DISTRICT]
@@ -127,7 +128,7 @@ def eligible_contractors() -> QuerySet:
         .filter(registered | filed)
         .exclude(uncertified_enterprise)
     )
-    # TODO(credit): qs = qs.exclude(pk__in=credit.selectors.dishonest_organization_ids())
+    qs = qs.exclude(pk__in=credit_selectors.listed_organization_ids())
     return qs.select_related("home_area").order_by("name", "pk")
 
 
@@ -256,10 +257,15 @@ def party_coverage(user=None, *, level: str = Area.Level.STREET) -> list[Coverag
     return [c for c in out.values() if c.organizations] if user is not None else list(out.values())
 
 
+def ineligibility_reasons(organization_ids) -> dict[int, str]:
+    """Why each of these organizations may not take a purchase (shown to staff)."""
+    return credit_selectors.exclusion_reasons(organization_ids)
+
+
 def guided_exit_candidates(*, year: int | None = None) -> QuerySet:
     """Weak organizations to consider for guided merger or exit (R9): a failed inspection
-    in the last two years, or no annual report for last year (inactive).
-    HOOK (credit app, C7): add "low rating" once credit provides ratings."""
+    in the last two years, no annual report for last year (inactive), a place on a credit
+    list, or a low star rating (C7)."""
     year = year or timezone.localdate().year - 1
     failed = Q(
         annual_reports__year__gte=year - 1, annual_reports__conclusion=AnnualReport.Conclusion.FAIL
@@ -268,7 +274,12 @@ def guided_exit_candidates(*, year: int | None = None) -> QuerySet:
     inactive = Q(created_at__year__lt=year) & ~Q(pk__in=reported)
     return (
         Org.objects.filter(status__in=[Org.Status.ACTIVE, Org.Status.SUSPENDED])
-        .filter(failed | inactive)
+        .filter(
+            failed
+            | inactive
+            | Q(pk__in=credit_selectors.listed_organization_ids())
+            | Q(pk__in=credit_selectors.low_rated_organization_ids())
+        )
         .distinct()
         .select_related("home_area")
         .order_by("name", "pk")

@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit import selectors as credit_selectors
 from huitian.models import Area
 from procurement.models import Need, Offer, Topic
 from registry.selectors import eligible_contractors
@@ -21,16 +22,12 @@ class Candidate:
     reasons: list[dict] = field(default_factory=list)
 
 
-def credit_score(organization) -> tuple[float, str]:
-    """HOOK for the credit app: a 0–1 rating when it exists, neutral 0.5 until then."""
-    try:
-        from credit import selectors as credit_selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return 0.5, _("no credit rating yet (neutral)")
-    rating = getattr(credit_selectors, "rating_score", None)
-    if rating is None:
-        return 0.5, _("no credit rating yet (neutral)")
-    value = rating(organization)
+def credit_score(organization, scores: dict[int, float] | None = None) -> tuple[float, str]:
+    """The organization's star rating as 0–1 (credit app, C7); neutral 0.5 when unrated.
+    `scores` from `credit.selectors.rating_scores` saves a query per candidate."""
+    if scores is None:
+        scores = credit_selectors.rating_scores([organization.pk])
+    value = scores.get(organization.pk)
     if value is None:
         return 0.5, _("no credit rating yet (neutral)")
     return float(value), _("credit rating %(v).2f") % {"v": float(value)}
@@ -83,6 +80,7 @@ def offer_candidates(topic: Topic, *, limit: int = 20) -> list[Candidate]:
         .prefetch_related("areas")
     ):
         offers.setdefault(offer.organization_id, []).append(offer)
+    scores = credit_selectors.rating_scores(ids)
     month_start = timezone.localdate().replace(day=1)
     load = dict(
         Need.objects.filter(assigned_org_id__in=ids, state__in=Need.OPEN_STATES)
@@ -113,6 +111,7 @@ def offer_candidates(topic: Topic, *, limit: int = 20) -> list[Candidate]:
                 load.get(org.pk, 0),
                 record.get(org.pk),
                 month_start,
+                scores,
             )
             if best is None or cand.score > best.score:
                 best = cand
@@ -121,7 +120,7 @@ def offer_candidates(topic: Topic, *, limit: int = 20) -> list[Candidate]:
     return out[:limit]
 
 
-def _score(org, offer, topic, community, category, load, rec, month_start) -> Candidate:
+def _score(org, offer, topic, community, category, load, rec, month_start, scores) -> Candidate:
     reasons = []
 
     def add(factor, value, text):
@@ -154,7 +153,7 @@ def _score(org, offer, topic, community, category, load, rec, month_start) -> Ca
         )
     else:
         add("capacity", 0.5, _("capacity unknown (neutral)"))
-    add("credit", *credit_score(org))
+    add("credit", *credit_score(org, scores))
     if rec and rec["done"]:
         rate = rec["resolved"] / rec["done"]
         sat = float(rec["sat"]) / 5 if rec["sat"] is not None else 0.5

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit import services as credit_services
 from huitian.access import require
 from huitian.models import User
 from huitian.selectors import organization_members
@@ -72,6 +73,16 @@ def conclude_annual_report(*, report_id: int, by: User, conclusion: str) -> Annu
                 ErrorCode.ALREADY_CONCLUDED, _("This report already has an inspection conclusion.")
             )
         report.refresh_from_db()
+        credit_services.record_credit_event(
+            organization_id=report.organization_id,
+            kind=credit_services.EventKind.ANNUAL_REPORT,
+            occurred_on=timezone.localdate(),
+            effect=credit_services.CONCLUSION_EFFECTS[conclusion],
+            summary=_("%(year)s annual inspection: %(conclusion)s")
+            % {"year": report.year, "conclusion": report.get_conclusion_display()},
+            source=report,
+            by=by,
+        )
     return report
 
 
@@ -85,6 +96,9 @@ def flag_missing_annual_reports(*, today: datetime.date | None = None) -> int:
         ):
             continue
         for org in missing_annual_reports(year.year):
+            credit_services.record_missing_annual_report(
+                organization_id=org.pk, year_id=year.pk, today=today
+            )
             notify(
                 recipients=organization_members(org),
                 kind="registry.annual_report_missing",
@@ -103,6 +117,15 @@ def hold_interview(*, organization_id: int, by: User, **fields):
         interview = Interview(organization=org, conducted_by=by, **fields)
         interview.full_clean()
         interview.save()
+        credit_services.record_credit_event(
+            organization_id=org.pk,
+            kind=credit_services.EventKind.INTERVIEW,
+            occurred_on=interview.held_on,
+            summary=_("Administrative interview: %(reason)s")
+            % {"reason": interview.get_reason_display()},
+            source=interview,
+            by=by,
+        )
         notify(
             recipients=organization_members(org),
             kind="registry.interview",

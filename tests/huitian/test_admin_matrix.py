@@ -19,6 +19,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from credit import services as credit_services
+from credit.models import CreditEvent, StarModel, StarRating
 from huitian import ledger
 from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
@@ -26,7 +28,12 @@ from procurement.services import foundation, funds
 from registry import services as registry_services
 from tests.conftest import COMMUNITY_A1, make_user
 from tests.procurement.factories import NeedFactory, OfferFactory
-from tests.registry.factories import FilingFactory, OrganizationFactory, RegistrationFactory
+from tests.registry.factories import (
+    FiledGroupFactory,
+    FilingFactory,
+    OrganizationFactory,
+    RegistrationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +111,22 @@ def build_records(cast) -> dict:
         registry_services.open_deregistration(
             organization_id=org.pk, by=cast.district, kind="dissolution", reason="解散"
         ),
+    ]
+    entry = credit_services.enter_list(
+        organization_id=org.pk,
+        kind="anomaly",
+        cause="unreachable",
+        legal_basis="第九条第六项",
+        by=cast.district,
+    )
+    group = FiledGroupFactory()
+    credit_services.recompute_star_ratings(organization_ids=[group.pk])
+    records += [
+        entry,
+        credit_services.submit_appeal(by=member, list_entry_id=entry.pk, grounds="地址无误"),
+        CreditEvent.objects.get(organization=org, kind="list_entry"),
+        StarModel.objects.first(),
+        StarRating.objects.get(organization=group),
     ]
     return {"member": member, "records": {type(r): r for r in records}}
 

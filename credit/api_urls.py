@@ -1,0 +1,20 @@
+"""Credit routes under /api/v1/. `organizations/{id}/credit/` sits beside registry's
+organization viewset as a plain path (the router's detail route does not reach it)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from credit import api
+
+router = SimpleRouter()
+router.register("credit/list-entries", api.ListEntryViewSet, basename="credit-list-entry")
+router.register("credit/events", api.CreditEventViewSet, basename="credit-event")
+router.register("credit/appeals", api.AppealViewSet, basename="credit-appeal")
+
+urlpatterns = [
+    path(
+        "organizations/<int:pk>/credit/",
+        api.OrganizationCreditView.as_view(),
+        name="organization-credit",
+    ),
+]

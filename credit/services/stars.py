@@ -1,0 +1,120 @@
+"""Star ratings of community organizations (C3): publish a model version, recompute."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.models import StarModel, StarRating
+from credit.models.stars import COMPONENTS
+from credit.selectors import breakdown_for, current_star_model, latest_ratings, star_components
+from huitian.access import require
+from registry.models import Organization
+
+BATCH = 500
+# Version 1, as migration 0002 installs it (and as a flushed test database gets it back).
+FIRST_MODEL = {
+    "weight_governance": 25,
+    "weight_activity": 20,
+    "weight_service": 20,
+    "weight_finance": 15,
+    "weight_credit": 20,
+    "min_two": 40,
+    "min_three": 55,
+    "min_four": 70,
+    "min_five": 85,
+    "note": "初始版本",
+}
+THRESHOLDS = ("min_two", "min_three", "min_four", "min_five")
+
+
+def why_not_publish(*, weights: dict, thresholds: list) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    total = sum(int(weights.get(c) or 0) for c in COMPONENTS)
+    if total != 100:
+        problems["weight_governance"] = [
+            _("The weights add up to %(total)d %%; they must add up to 100 %%.") % {"total": total}
+        ]
+    values = [int(t or 0) for t in thresholds]
+    rising = all(a < b for a, b in zip([0, *values], [*values, 101], strict=True))
+    if len(values) != 4 or not rising:
+        problems["min_two"] = [
+            _("The minimum scores for 2, 3, 4 and 5 stars must rise strictly, from 1 to 100.")
+        ]
+    return problems
+
+
+@transaction.atomic
+def publish_star_model(*, by, weights: dict, thresholds: list, note: str = "") -> StarModel:
+    """A new version of the scoring model; earlier versions stay as they were."""
+    require(by, "credit.publish_star_model")
+    problems = why_not_publish(weights=weights, thresholds=thresholds)
+    if problems:
+        raise ValidationError(problems)
+    list(StarModel.objects.select_for_update().order_by("pk")[:1])
+    version = (StarModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+    model = StarModel(
+        version=version,
+        note=note[:200],
+        created_by=by,
+        **{f"weight_{c}": int(weights[c]) for c in COMPONENTS},
+        **{name: int(v) for name, v in zip(THRESHOLDS, thresholds, strict=True)},
+    )
+    model.save()
+    return model
+
+
+def rated_organizations():
+    """Community social organizations are rated with stars (registered ones get grades)."""
+    return Organization.objects.filter(
+        legal_form=Organization.LegalForm.COMMUNITY_GROUP,
+        status__in=[Organization.Status.ACTIVE, Organization.Status.SUSPENDED],
+    )
+
+
+def recompute_star_ratings(*, organization_ids=None, today=None) -> int:
+    """Rate every community organization (or those given); write a rating only when it
+    differs from the last one, so running twice (or again after an interruption)
+    writes nothing new. Returns the number of ratings written."""
+    model = (
+        current_star_model() or StarModel.objects.get_or_create(version=1, defaults=FIRST_MODEL)[0]
+    )
+    today = today or timezone.localdate()
+    qs = rated_organizations().order_by("pk")
+    if organization_ids is not None:
+        qs = qs.filter(pk__in=list(organization_ids))
+    ids = list(qs.values_list("pk", flat=True))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        with transaction.atomic():
+            # Two recomputes of the same organizations take turns (no duplicate ratings).
+            list(Organization.objects.select_for_update().filter(pk__in=batch).values("pk"))
+            components = star_components(batch, today=today)
+            last = latest_ratings(batch)
+            new = []
+            for pk in batch:
+                score, rows = breakdown_for(model, components[pk])
+                stars = model.stars_for(score)
+                old = last.get(pk)
+                if (
+                    old is not None
+                    and old.model_id == model.pk
+                    and old.score == score
+                    and old.breakdown == rows
+                ):
+                    continue
+                new.append(
+                    StarRating(
+                        organization_id=pk,
+                        model=model,
+                        score=score,
+                        stars=stars,
+                        breakdown=rows,
+                        computed_on=today,
+                    )
+                )
+            StarRating.objects.bulk_create(new)
+            written += len(new)
+    return written

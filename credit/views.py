@@ -1,0 +1,89 @@
+"""Public credit pages (C4): an organization's credit, the two lists, their downloads."""
+
+import csv
+import io
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from credit import forms, selectors
+from registry.models import Organization
+
+COLUMNS = [
+    ("organization.name", gettext_lazy("Organization")),
+    ("organization.uscc", gettext_lazy("Credit code")),
+    ("kind", gettext_lazy("List")),
+    ("cause", gettext_lazy("Cause")),
+    ("legal_basis", gettext_lazy("Legal basis")),
+    ("entered_on", gettext_lazy("Entered on")),
+    ("state", gettext_lazy("State")),
+    ("removed_on", gettext_lazy("Removed on")),
+    ("removal_reason", gettext_lazy("Removal reason")),
+]
+
+
+def organization_credit(request, pk):
+    org = get_object_or_404(Organization.objects.select_related("home_area"), pk=pk)
+    page = selectors.public_credit_page(org)
+    return render(request, "credit/organization.html", {"org": org, "page": page})
+
+
+def public_lists(request):
+    form = forms.ListSearchForm(request.GET or None)
+    page = Paginator(selectors.public_list(**form.selection()), 20).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "credit/lists.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def _row(entry) -> list[str]:
+    return [
+        entry.organization.name,
+        entry.organization.uscc or entry.organization.filing_number or "",
+        entry.get_kind_display(),
+        entry.get_cause_display(),
+        entry.legal_basis,
+        entry.entered_on.isoformat(),
+        entry.get_state_display(),
+        entry.removed_on.isoformat() if entry.removed_on else "",
+        entry.removal_reason,
+    ]
+
+
+def download_lists(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = forms.ListSearchForm(request.GET or None)
+    entries = selectors.public_list(**form.selection())
+    header = [str(label) for _path, label in COLUMNS]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="credit-lists.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
+        writer = csv.writer(response)
+        writer.writerow(header)
+        for entry in entries.iterator(chunk_size=1000):
+            writer.writerow(_row(entry))
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Credit lists"))
+    sheet.append(header)
+    for entry in entries.iterator(chunk_size=1000):
+        sheet.append(_row(entry))
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="credit-lists.xlsx"'
+    return response
