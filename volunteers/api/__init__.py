@@ -42,8 +42,15 @@ class ActivityFilter(filters.FilterSet):
 class ActivityViewSet(
     ScopedActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """Published activities are public; signing up and checking in need an account."""
+
     serializer_class = s.ActivityOut
     filterset_class = ActivityFilter
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
 
     def get_queryset(self):
         return selectors.activities_for(self.request.user)
