@@ -36,5 +36,5 @@ class CodeForm(PortalFormMixin, forms.Form):
 
 class HoursForm(PortalFormMixin, forms.Form):
     hours = forms.DecimalField(
-        label=_("Hours"), max_digits=6, decimal_places=2, min_value=0, required=False
+        label=_("Hours served"), max_digits=6, decimal_places=2, min_value=0, required=False
     )
