@@ -88,8 +88,16 @@ class Activity(models.Model):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["community", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="activity_span"),
-            models.CheckConstraint(condition=Q(places__gte=1), name="activity_places_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="activity_span",
+                violation_error_message=_("The activity must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1),
+                name="activity_places_positive",
+                violation_error_message=_("An activity has at least one place."),
+            ),
         ]
 
     def __str__(self):
