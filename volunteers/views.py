@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from huitian.access import get_visible_or_404
@@ -32,6 +33,7 @@ def activity_list(request):
     )
 
 
+@sensitive_post_parameters("id_number")  # never in error reports or logs
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request):

@@ -108,3 +108,12 @@ def test_reasons_are_shown_instead_of_the_sign_up_button(cast, client_as):
     a = activity(cast.community_a1, min_age=18)
     r = client_as(cast.resident).get(f"/volunteers/activities/{a.pk}/")
     assert 'id="reasons"' in r.content.decode() and 'value="signup"' not in r.content.decode()
+
+
+def test_the_id_number_is_filtered_out_of_error_reports(cast, client_as):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    number = id_number("19900101", 9)
+    r = client_as(cast.resident).post("/volunteers/register/", {"id_number": number})
+    params = SafeExceptionReporterFilter().get_post_parameters(r.wsgi_request)
+    assert number not in str(dict(params)) and "id_number" in params

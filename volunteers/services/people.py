@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from stdnum.cn import ric
 
 from huitian.access import Forbidden, require
@@ -31,6 +32,7 @@ def _check_community(community: Area, field: str = "community") -> None:
         raise ValidationError({field: _("Choose an active community.")})
 
 
+@sensitive_variables("id_number", "raw")  # never in error reports
 @transaction.atomic
 def register_volunteer(
     *,
