@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from huitian import services as kernel
 from huitian.models import Area, Category, Role
@@ -104,5 +105,6 @@ def test_sign_up_check_in_confirmed_hours_certificate(page, browser):
     assert number not in page.content() and number[-4:] in page.content()
     shot(page, "08-certificate")
     page.emulate_media(media="print")
-    assert page.locator("nav").first.is_hidden()
+    expect(page.locator("nav").first).to_be_hidden()  # print CSS: the certificate alone
+    expect(page.get_by_role("link", name="返回我的时长")).to_be_hidden()
     shot(page, "09-certificate-print")
