@@ -333,3 +333,30 @@ def test_the_last_place_taken_at_the_same_moment_goes_to_exactly_one():
         t.join()
     assert sorted(results) == [Signup.State.CONFIRMED, Signup.State.WAITLISTED]
     assert Signup.objects.filter(activity=a, state=Signup.State.CONFIRMED).count() == 1
+
+
+def test_an_organization_publishes_and_organizes_its_own_activity(cast):
+    from tests.registry.factories import OrganizationFactory
+
+    org, other = OrganizationFactory(), OrganizationFactory()
+    member = make_user("act_member", Role.ORG_MEMBER, organization=org)
+    a = activity(member, organization=org)
+    assert a.organization == org
+    with pytest.raises(Forbidden):
+        activity(member, organization=other)
+    v = volunteer(cast.resident)
+    s = services.sign_up(activity_id=a.pk, by=v.user)
+    with time_machine.travel(a.starts_at, tick=False):
+        services.check_in(signup_id=s.pk, by=member)
+    # the organization's member sees the sign-up of its activity, not others'
+    assert list(visible(member, Signup.objects.all())) == [s]
+
+
+def test_street_and_federation_staff_organize_inside_their_street_only(cast):
+    a = activity(cast.community_a1)
+    assert cast.federation_a.has_perm("volunteers.organize_activity", a)
+    assert cast.street_a.has_perm("volunteers.organize_activity", a)
+    assert not cast.federation_b.has_perm("volunteers.organize_activity", a)
+    assert not cast.street_b.has_perm("volunteers.organize_activity", a)
+    assert not cast.auditor.has_perm("volunteers.organize_activity", a)
+    assert not cast.evaluator.has_perm("volunteers.organize_activity", a)
