@@ -38,3 +38,16 @@ class HoursForm(PortalFormMixin, forms.Form):
     hours = forms.DecimalField(
         label=_("Hours served"), max_digits=6, decimal_places=2, min_value=0, required=False
     )
+
+
+class CopyForm(PortalFormMixin, forms.Form):
+    community = AreaChoiceField(
+        label=_("Community"), queryset=Area.objects.filter(level="community", is_active=True)
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)

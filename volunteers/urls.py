@@ -9,6 +9,7 @@ urlpatterns = [
     path("volunteers/register/", views.register, name="register"),
     path("volunteers/activities/<int:pk>/", views.activity_detail, name="activity"),
     path("volunteers/activities/<int:pk>/roster/", views.roster, name="roster"),
+    path("volunteers/activities/<int:pk>/copy/", views.copy, name="copy"),
     path("volunteers/me/hours/", views.my_hours, name="my-hours"),
     path("volunteers/me/certificate/", views.certificate, name="certificate"),
 ]

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from huitian.access import get_visible_or_404
+from huitian.access import get_visible_or_404, is_staff_user
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from volunteers import selectors, services
-from volunteers.forms import CodeForm, HoursForm, RegisterForm
+from volunteers.forms import CodeForm, CopyForm, HoursForm, RegisterForm
 from volunteers.models import Activity, Signup
-from volunteers.services.activities import why_not_sign_up
+from volunteers.services.activities import why_not_copy, why_not_sign_up
 
 
 def activity_list(request):
@@ -102,6 +102,7 @@ def activity_detail(request, pk):
             "reasons": reasons,
             "code_form": code_form,
             "organizer": request.user.has_perm("volunteers.organize_activity", activity),
+            "staff": is_staff_user(request.user) and not why_not_copy(activity=activity),
             "taken": activity.signups.filter(state=Signup.State.CONFIRMED).count(),
             "spread": selectors.spread_of(activity),
         },
@@ -180,4 +181,27 @@ def certificate(request):
             "total": selectors.verified_hours(volunteer),
             "record": selectors.verified_service(volunteer),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def copy(request, pk):
+    """复制推广: staff copy an activity that went well to a community of theirs."""
+    activity = get_visible_or_404(request.user, Activity.objects.select_related("community"), pk)
+    form = CopyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.copy_activity(
+                activity_id=activity.pk, by=request.user, **form.cleaned_data
+            )
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The activity is copied and published."))
+            return redirect("volunteers:activity", pk=created.pk)
+    return render(
+        request,
+        "volunteers/copy.html",
+        {"activity": activity, "form": form, "reasons": services.why_not_copy(activity=activity)},
     )

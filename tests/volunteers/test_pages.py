@@ -117,3 +117,36 @@ def test_the_id_number_is_filtered_out_of_error_reports(cast, client_as):
     r = client_as(cast.resident).post("/volunteers/register/", {"id_number": number})
     params = SafeExceptionReporterFilter().get_post_parameters(r.wsgi_request)
     assert number not in str(dict(params)) and "id_number" in params
+
+
+def test_staff_copy_a_successful_activity_from_its_page(cast, client_as):
+    from tests.volunteers.factories import volunteer
+    from volunteers.models import Activity
+
+    a = activity(cast.community_a1, starts_in=datetime.timedelta(minutes=30))
+    volunteer(cast.resident)
+    s = services.sign_up(activity_id=a.pk, by=cast.resident)
+    staff = client_as(cast.community_a2)
+    url = f"/volunteers/activities/{a.pk}/copy/"
+    assert 'id="reasons"' in staff.get(url).content.decode()  # not taken place yet
+    with time_machine.travel(a.starts_at, tick=False):
+        services.check_in(signup_id=s.pk, by=cast.community_a1)
+    with time_machine.travel(a.ends_at, tick=False):
+        services.check_out(signup_id=s.pk, by=cast.community_a1)
+        services.confirm_hours(signup_id=s.pk, by=cast.community_a1)
+    with time_machine.travel(a.ends_at + datetime.timedelta(hours=1)):
+        page = staff.get(f"/volunteers/activities/{a.pk}/").content.decode()
+        assert url in page
+        day = (a.ends_at + datetime.timedelta(days=7)).strftime("%Y-%m-%d")
+        data = {"starts_at": f"{day}T09:00", "ends_at": f"{day}T11:00"}
+        r = staff.post(url, {**data, "community": cast.area("110114008001").pk})
+        assert r.status_code in (200, 403)
+        assert Activity.objects.count() == 1
+        r = staff.post(url, {**data, "community": cast.area("110114011002").pk})
+        assert r.status_code == 302
+    copy = Activity.objects.exclude(pk=a.pk).get()
+    assert copy.copied_from == a and copy.community.code == "110114011002"
+    assert (
+        f"/volunteers/activities/{copy.pk}/"
+        in staff.get(f"/volunteers/activities/{a.pk}/").content.decode()
+    )
