@@ -56,7 +56,7 @@ class CreditEvent(models.Model):
     source = GenericForeignKey("source_type", "source_id")
     reverses = models.OneToOneField(
         "self",
-        verbose_name=_("reverses"),
+        verbose_name=pgettext_lazy("credit event", "reverses"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -71,7 +71,9 @@ class CreditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(
+        pgettext_lazy("credit event", "recorded at"), auto_now_add=True
+    )
 
     # Staff of the home area; the organization's members. Public events are read
     # anonymously only through the disclosure selectors.

@@ -11,7 +11,7 @@ from registry.models import Organization
 COMPONENTS = ("governance", "activity", "service", "finance", "credit")
 COMPONENT_LABELS = {
     "governance": _("Governance"),
-    "activity": _("Activity"),
+    "activity": pgettext_lazy("star component", "Activity"),
     "service": _("Service and satisfaction"),
     "finance": _("Finance and compliance"),
     "credit": _("Credit events"),
