@@ -81,7 +81,8 @@ def _volunteers(community: Area, users: dict) -> list[Volunteer]:
 
 def _past(staff, community: Area, people: list[Volunteer]) -> list[Activity]:
     done = []
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    # Local (Beijing) clock hours: activities start at 09:00 and 14:00 as people read them.
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     for title, category, place, days_ago, hours in PAST:
         activity = Activity.objects.filter(title=title, community=community).first()
         if activity is None:
@@ -134,7 +135,7 @@ def seed(*, users: dict, stdout) -> None:
             if volunteer == people[0]:
                 services.appoint_leader(membership_id=membership.pk, by=staff)
     past = _past(staff, community, people)
-    soon = timezone.now().replace(minute=0, second=0, microsecond=0)
+    soon = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     for title, category, place, days, hours, min_age in UPCOMING:
         if Activity.objects.filter(title=title, community=community).exists():
             continue
