@@ -17,7 +17,14 @@ from tests.procurement.factories import NeedFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason=(
+            "UPDATE and DELETE are refused by PostgreSQL triggers, the database of every "
+            "deployment and of CI; the SQLite demo refuses UPDATE only (checked by "
+            "test_platform's fresh-SQLite migration test)"
+        ),
+    ),
 ]
 
 
