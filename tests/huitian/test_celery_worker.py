@@ -7,6 +7,7 @@ connections), so they restore the session's reference data afterwards.
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -137,12 +138,19 @@ def test_an_edited_schedule_survives_a_real_beat_restart(tmp_path, settings):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # Read its log as it comes: on a loaded machine beat may take many seconds to start,
+    # so wait for the line that says it did (or for it to exit) instead of a fixed sleep.
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(beat.stdout), daemon=True)
+    reader.start()
     try:
-        started = _wait_for(lambda: beat.poll() is not None, seconds=8)
-        assert not started, "beat exited early:\n" + (beat.stdout.read() if beat.stdout else "")
+        _wait_for(lambda: beat.poll() is not None or "beat: Starting" in "".join(lines), 60)
+        assert beat.poll() is None, "beat exited early:\n" + "".join(lines)
     finally:
         beat.terminate()
-        log, _ = beat.communicate(timeout=20)
+        beat.wait(timeout=20)
+        reader.join(timeout=5)
+    log = "".join(lines)
     assert "beat: Starting" in log, log
     assert "DatabaseScheduler" in log, log
     job.refresh_from_db()
