@@ -83,10 +83,10 @@ def _generate(n: int, resident_id: int) -> None:
         cur.execute(
             """
             INSERT INTO procurement_topic (area_id, category_id, title, tokens, state, need_count,
-                   max_urgency, last_need_at, created_at, changed_at)
+                   max_urgency, last_need_at, created_at, changed_at, needs_review, review_reason)
             SELECT (%(c)s::bigint[])[1 + (i %% array_length(%(c)s::bigint[], 1))],
                    (%(k)s::bigint[])[1 + ((i / 7) %% array_length(%(k)s::bigint[], 1))],
-                   '话题' || i, '电梯 故障 话题' || i, 'open', 0, 1, now(), now(), now()
+                   '话题' || i, '电梯 故障 话题' || i, 'open', 0, 1, now(), now(), now(), false, ''
             FROM generate_series(1, %(t)s) AS i
             """,
             {"c": communities, "k": categories, "t": topics},
