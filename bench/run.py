@@ -89,9 +89,9 @@ def main() -> None:
         return
     ctx = dataset.prepare(args.needs, regenerate=args.regenerate)
     if args.profile:
-        from bench import profile
+        from bench import profiling
 
-        profile.profile(ctx)
+        profiling.profile(ctx)
         return
     if not args.only_load:
         dataset.bench_compile(ctx)
