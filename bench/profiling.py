@@ -60,11 +60,16 @@ def _show_request(title: str, call) -> None:
         t0 = time.perf_counter()
         call()
         dt = time.perf_counter() - t0
-    print(f"\n== {title}: {dt * 1000:.1f} ms, {len(ctx.captured_queries)} queries, {len(redis)} Redis round trips")
+    print(
+        f"\n== {title}: {dt * 1000:.1f} ms, {len(ctx.captured_queries)} queries, {len(redis)} Redis round trips"
+    )
     for q in ctx.captured_queries:
         print(f"  {float(q['time']) * 1000:6.2f} ms  {_short(q['sql'])}")
     for cmd in redis:
-        raw = b"".join(c if isinstance(c, bytes) else bytes(c) for c in (cmd if isinstance(cmd, list) else [cmd]))
+        raw = b"".join(
+            c if isinstance(c, bytes) else bytes(c)
+            for c in (cmd if isinstance(cmd, list) else [cmd])
+        )
         print(f"  redis  {raw[:90]!r}")
     print("  cProfile (20 calls, cumulative):")
     print(_profile(lambda: [call() for _ in range(20)]))
@@ -88,11 +93,18 @@ def profile(ctx: dict) -> None:
     resident = ctx["users"]["bench_resident"]
     client = APIClient()
     client.force_authenticate(resident)
-    _show_request("POST /api/v1/needs/ (resident)", lambda: client.post("/api/v1/needs/", BODY, format="json"))
+    _show_request(
+        "POST /api/v1/needs/ (resident)", lambda: client.post("/api/v1/needs/", BODY, format="json")
+    )
     key = iter(range(10**6))
     _show_request(
         "POST /api/v1/needs/ with Idempotency-Key",
-        lambda: client.post("/api/v1/needs/", BODY, format="json", HTTP_IDEMPOTENCY_KEY=f"bench-{time.time()}-{next(key)}"),
+        lambda: client.post(
+            "/api/v1/needs/",
+            BODY,
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"bench-{time.time()}-{next(key)}",
+        ),
     )
     for name in ("bench_community", "bench_district"):
         c = APIClient()
@@ -113,7 +125,14 @@ def profile(ctx: dict) -> None:
     print("\n== compile floor: EXPLAIN (ANALYZE, BUFFERS) of the SQL GROUP BY")
     _explain(FLOOR_SQL, [lo, hi])
     print("\n== full compile, cProfile")
-    print(_profile(lambda: lists.compile_needs_list(period_start=start, period_end=end, full=True, group_first=False), top=25))
+    print(
+        _profile(
+            lambda: lists.compile_needs_list(
+                period_start=start, period_end=end, full=True, group_first=False
+            ),
+            top=25,
+        )
+    )
     print("\n== jieba: one day's grouping, cProfile (500 pending needs)")
     from procurement.models import Need
 
@@ -121,9 +140,15 @@ def profile(ctx: dict) -> None:
     first = Need.objects.filter(channel="hotline_12345").order_by("-pk").first()
     rows = [
         Need(
-            channel="hotline_12345", community_id=first.community_id, category_id=first.category_id,
-            title="楼道灯不亮", text=f"{i % 20}号楼楼道灯不亮，请尽快处理", contact_phone=f"139{i:08d}",
-            external_ref=f"BENCH-PROF-{i}", response_due=today, resolution_due=today,
+            channel="hotline_12345",
+            community_id=first.community_id,
+            category_id=first.category_id,
+            title="楼道灯不亮",
+            text=f"{i % 20}号楼楼道灯不亮，请尽快处理",
+            contact_phone=f"139{i:08d}",
+            external_ref=f"BENCH-PROF-{i}",
+            response_due=today,
+            resolution_due=today,
         )
         for i in range(500)
     ]
