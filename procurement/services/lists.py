@@ -141,7 +141,9 @@ def compile_needs_list(
         if changed is not None:
             kept = set(agg.values_list("topic_id", flat=True))
             NeedsListEntry.objects.filter(needs_list=lst, topic_id__in=changed - kept).delete()
-        _upsert_entries(lst, agg, period_start=period_start, period_end=period_end)
+        _upsert_entries(
+            lst, agg, period_start=period_start, period_end=period_end, ranked=changed is None
+        )
         _rank(lst)
         entries = NeedsListEntry.objects.filter(needs_list=lst)
         if changed is not None:
@@ -152,8 +154,12 @@ def compile_needs_list(
     return lst
 
 
-def _upsert_entries(lst: NeedsList, agg, *, period_start, period_end) -> None:
+def _upsert_entries(lst: NeedsList, agg, *, period_start, period_end, ranked: bool) -> None:
     """INSERT … SELECT the aggregate into the list's entries, in the database.
+
+    `ranked` (a full compile into an empty list): the rank is numbered in the same
+    statement, so `_rank` then finds nothing to rewrite; otherwise new rows start at 0
+    and `_rank` numbers them.
 
     score = residents + 0.5 × (urgency − 1) + recency / 2, where recency runs
     from 1 (a need on the period's last day) down to 0 (its first day):
@@ -169,13 +175,22 @@ def _upsert_entries(lst: NeedsList, agg, *, period_start, period_end) -> None:
     else:
         age = "(julianday(%s) - julianday(a.last))"
         recency = f"MAX(0, MIN(1, 1 - ({age}) / %s))"
+    order = "s.score DESC, s.last DESC, s.topic_id"
+    rank = f"ROW_NUMBER() OVER (ORDER BY {order})" if ranked else "0"
+    # Rows inserted in rank order get ids in that order: `_rank`'s tie-break (id) agrees.
+    in_order = f"ORDER BY {order}" if ranked else ""
     sql = f"""
         INSERT INTO {table} (needs_list_id, topic_id, rank, need_count, resident_count,
                              max_urgency, last_need_at, score)
-        SELECT %s, a.topic_id, 0, a.n, a.residents, a.u, a.last,
-               ROUND(CAST(a.residents + 0.5 * (a.u - 1) + {recency} / 2.0 AS NUMERIC), 3)
-        FROM ({agg_sql}) AS a
+        SELECT %s, s.topic_id, {rank}, s.n, s.residents, s.u, s.last, s.score
+        FROM (
+            SELECT a.topic_id, a.n, a.residents, a.u, a.last,
+                   ROUND(CAST(a.residents + 0.5 * (a.u - 1) + {recency} / 2.0 AS NUMERIC), 3)
+                   AS score
+            FROM ({agg_sql}) AS a
+        ) AS s
         WHERE 1 = 1
+        {in_order}
         ON CONFLICT (needs_list_id, topic_id) DO UPDATE SET
             need_count = EXCLUDED.need_count, resident_count = EXCLUDED.resident_count,
             max_urgency = EXCLUDED.max_urgency, last_need_at = EXCLUDED.last_need_at,
