@@ -1,5 +1,4 @@
 import functools
-import json
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -70,21 +69,17 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def count(self):
-        qs = self.object_list
+        qs = getattr(self.object_list, "count_source", self.object_list)
         if self.exact or not hasattr(qs, "query") or connection.vendor != "postgresql":
-            return super().count
-        ids = qs.order_by().values("pk")
-        capped = ids[: self.exact_limit + 1].count()
-        if capped <= self.exact_limit:
-            return capped
-        self.estimated = True
-        sql, params = ids.query.sql_with_params()
+            return qs.count() if hasattr(qs, "query") else super().count
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
         with connection.cursor() as cur:
-            cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-            plan = cur.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return max(self.exact_limit + 1, int(plan[0]["Plan"]["Plan Rows"]))
+            cur.execute(f"SELECT count(*) FROM ({sql} LIMIT {self.exact_limit + 1}) AS c", params)
+            capped = cur.fetchone()[0]
+            if capped <= self.exact_limit:
+                return capped
+            self.estimated = True
+            return max(self.exact_limit + 1, _sampled(cur, qs.model._meta.db_table, sql, params))
 
     def validate_number(self, number):
         if not self.estimated:
@@ -107,6 +102,27 @@ class EstimatingPaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage(_("That page contains no results"))
         return _EstimatedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+SAMPLE_PERCENT = 1
+
+
+def _sampled(cur, table: str, sql: str, params) -> int:
+    """The rows of `sql` counted in a fixed 1 % sample of the table's pages, scaled up.
+
+    `TABLESAMPLE SYSTEM … REPEATABLE` reads the same 1 % of pages on every call, so
+    the figure does not move between pages; the planner's own estimate was 35 % off
+    for a district (a 154-value `IN` ORed with the owner's rows).
+    """
+    sampled = sql.replace(
+        f'FROM "{table}"',
+        f'FROM "{table}" TABLESAMPLE SYSTEM ({SAMPLE_PERCENT}) REPEATABLE (0)',
+        1,
+    )
+    if sampled == sql:
+        return 0
+    cur.execute(f"SELECT count(*) FROM ({sampled}) AS s", params)
+    return round(cur.fetchone()[0] * 100 / SAMPLE_PERCENT)
 
 
 class _EstimatedPage(Page):

@@ -223,8 +223,13 @@ LIST_COLUMNS = (
 
 
 def list_rows(queryset):
-    """The needs of `queryset` as the dicts NeedListOut renders (one query per page)."""
-    return queryset.values(*LIST_COLUMNS)
+    """The needs of `queryset` as the dicts NeedListOut renders (one query per page).
+
+    The paginator counts `count_source` (the scoped queryset without the joins).
+    """
+    rows = queryset.values(*LIST_COLUMNS)
+    rows.count_source = queryset
+    return rows
 
 
 def contact_rule(user):
