@@ -114,6 +114,7 @@ def compile_needs_list(
                 Need.objects.filter(created_at__gte=lo, created_at__lt=hi)
                 .filter(Q(updated_at__gte=since) | Q(grouped_at__gte=since))
                 .exclude(topic__isnull=True)
+                .order_by()  # (else Meta.ordering's columns join the DISTINCT)
                 .values_list("topic_id", flat=True)
                 .distinct()
             )
