@@ -34,7 +34,7 @@ def _wait_port(port: int, timeout: float = 30) -> None:
 
 
 def _token() -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)  # password hashing, loaded box
     conn.request(
         "POST",
         "/api/v1/auth/token/",

@@ -63,6 +63,9 @@ def main() -> None:
         "--ledger-entries", type=int, default=int(os.environ.get("BENCH_LEDGER", 1_000_000))
     )
     parser.add_argument("--only-ledger", action="store_true", help="only the ledger figures")
+    parser.add_argument(
+        "--profile", action="store_true", help="queries, Redis round trips, cProfile, EXPLAIN"
+    )
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -85,6 +88,11 @@ def main() -> None:
         ledger.bench_ledger(args.ledger_entries, ledger.district_user())
         return
     ctx = dataset.prepare(args.needs, regenerate=args.regenerate)
+    if args.profile:
+        from bench import profiling
+
+        profiling.profile(ctx)
+        return
     if not args.only_load:
         dataset.bench_compile(ctx)
         endpoints.bench_endpoints(ctx)

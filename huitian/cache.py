@@ -6,9 +6,11 @@ API calls keep working; nothing the platform must not lose lives here.
 """
 
 import logging
+import os
+import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -45,7 +47,44 @@ def _default_arg(key, default=None, *args, **kwargs):
     return default
 
 
+_pools: dict[tuple, object] = {}
+_clients: dict[int, object] = {}
+_pools_lock = threading.Lock()
+
+
+class SharedPoolClient(RedisCacheClient):
+    """One connection pool and one client per process and server, whatever the thread.
+
+    Django builds a cache object per thread, each with its own pool, and a new client
+    object on every call; the cache and the throttles (which read and write through
+    the cache on every write request) now share one pool of open connections per
+    worker process. redis-py's pool is thread-safe and checks the pid after a fork.
+    """
+
+    def _get_connection_pool(self, write):
+        url = self._servers[self._get_connection_pool_index(write)]
+        key = (os.getpid(), url, repr(sorted(self._pool_options.items(), key=str)))
+        pool = _pools.get(key)
+        if pool is None:
+            with _pools_lock:
+                pool = _pools.get(key)
+                if pool is None:
+                    pool = _pools[key] = self._pool_class.from_url(url, **self._pool_options)
+        return pool
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = _clients.get(id(pool))
+        if client is None:
+            client = _clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedPoolClient
+
     get = _degrading("get", _default_arg)
     get_many = _degrading("get_many", {})
     has_key = _degrading("has_key", False)

@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+# Connects the worker-start signals that load jieba's dictionary once per worker.
+import procurement.text  # noqa: F401
+
 
 @shared_task(name="procurement.group_pending_needs")
 def group_pending_needs(max_batches: int = 20) -> int:

@@ -14,7 +14,8 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -69,6 +70,40 @@ def _owner(request) -> str:
     return f"anon:{request.META.get('REMOTE_ADDR', '')}"
 
 
+def _claim(*, owner: str, key: str, endpoint: str, body_hash: str) -> int | None:
+    """Insert the in-progress record; its id, or None when the key is already taken.
+
+    One round trip (`INSERT … ON CONFLICT DO NOTHING RETURNING id`) where a savepoint,
+    an INSERT that may fail and a release took three; no IntegrityError to catch, so
+    an enclosing transaction is never left aborted.
+    """
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    owner=owner, key=key, endpoint=endpoint, request_hash=body_hash
+                ).pk
+        except IntegrityError:
+            return None
+    table = IdempotencyRecord._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""INSERT INTO {table} (owner, key, endpoint, request_hash, state, created_at)
+                VALUES (%s, %s, %s, %s, %s, %s)
+                ON CONFLICT (owner, key, endpoint) DO NOTHING RETURNING id""",
+            [
+                owner,
+                key,
+                endpoint,
+                body_hash,
+                IdempotencyRecord.State.IN_PROGRESS,
+                timezone.now(),
+            ],
+        )
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
 def idempotent(view_method):
     """Decorate a DRF view method (usually `create`)."""
 
@@ -87,53 +122,51 @@ def idempotent(view_method):
         owner, endpoint, body_hash = _owner(request), request.path, _request_hash(request)
         lookup = {"owner": owner, "key": key, "endpoint": endpoint}
         for _attempt in range(2):
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(request_hash=body_hash, **lookup)
+            record_pk = _claim(body_hash=body_hash, **lookup)
+            if record_pk is not None:
                 break
-            except IntegrityError:
-                existing = IdempotencyRecord.objects.filter(**lookup).first()
-                if existing is None:
-                    continue
-                if existing.expired:
-                    existing.delete()
-                    continue
-                if existing.request_hash != body_hash:
-                    return Response(
-                        error_body(
-                            "idempotency_key_reused",
-                            _("This Idempotency-Key was used with a different request body."),
-                        ),
-                        status=422,
-                    )
-                if existing.state == IdempotencyRecord.State.IN_PROGRESS:
-                    return Response(
-                        error_body(
-                            "idempotency_in_progress",
-                            _("The first request with this Idempotency-Key is still running."),
-                        ),
-                        status=409,
-                    )
-                response = Response(existing.response_body, status=existing.status_code)
-                response["Idempotent-Replayed"] = "true"
-                return response
+            existing = IdempotencyRecord.objects.filter(**lookup).first()
+            if existing is None:
+                continue
+            if existing.expired:
+                existing.delete()
+                continue
+            if existing.request_hash != body_hash:
+                return Response(
+                    error_body(
+                        "idempotency_key_reused",
+                        _("This Idempotency-Key was used with a different request body."),
+                    ),
+                    status=422,
+                )
+            if existing.state == IdempotencyRecord.State.IN_PROGRESS:
+                return Response(
+                    error_body(
+                        "idempotency_in_progress",
+                        _("The first request with this Idempotency-Key is still running."),
+                    ),
+                    status=409,
+                )
+            response = Response(existing.response_body, status=existing.status_code)
+            response["Idempotent-Replayed"] = "true"
+            return response
         else:  # pragma: no cover - two expiries in a row
             return Response(error_body("conflict", _("Please retry.")), status=409)
 
         try:
             response = view_method(self, request, *args, **kwargs)
         except BaseException:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            IdempotencyRecord.objects.filter(pk=record_pk).delete()
             raise
         if 200 <= response.status_code < 300:
             body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
-            IdempotencyRecord.objects.filter(pk=record.pk).update(
+            IdempotencyRecord.objects.filter(pk=record_pk).update(
                 state=IdempotencyRecord.State.DONE,
                 status_code=response.status_code,
                 response_body=body,
             )
         else:  # a refused request may be corrected and retried under the same key
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            IdempotencyRecord.objects.filter(pk=record_pk).delete()
         return response
 
     wrapper.idempotent = True
