@@ -4,19 +4,25 @@ import time
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from huitian import media, selectors
+from huitian import media, selectors, signup
 from huitian.access import is_staff_user, visible
+from huitian.account_forms import CodeSignInForm, EraseAccountForm, SignUpForm
 from huitian.api.errors import error_body
-from huitian.models import Notification
+from huitian.forms import SERVICE_ERRORS, apply_service_errors
+from huitian.models import Notification, PhoneCode
 
 
 def home(request):
@@ -31,6 +37,104 @@ def home(request):
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _send_code(request, form, purpose) -> None:
+    try:
+        signup.request_code(
+            phone=form.cleaned_data["phone"],
+            purpose=purpose,
+            address=signup.client_address(request),
+        )
+    except SERVICE_ERRORS as exc:
+        apply_service_errors(form, exc)
+    else:
+        messages.info(
+            request,
+            _("A code was sent by SMS to %(phone)s.")
+            % {"phone": signup.mobile_or_error(form.cleaned_data["phone"])},
+        )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    """A resident signs up with a mobile number verified by an SMS code."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "send":
+            _send_code(request, form, PhoneCode.Purpose.SIGN_UP)
+        else:
+            d = form.cleaned_data
+            try:
+                user = signup.sign_up(
+                    phone=d["phone"],
+                    code=d["code"],
+                    community=d["community"],
+                    password=d["password"],
+                    real_name=d["real_name"],
+                )
+            except SERVICE_ERRORS as exc:
+                apply_service_errors(form, exc)
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+                messages.success(request, _("Welcome! Your account is ready."))
+                return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_with_code(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = CodeSignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "send":
+            _send_code(request, form, PhoneCode.Purpose.SIGN_IN)
+        else:
+            try:
+                user = signup.sign_in_with_code(
+                    phone=form.cleaned_data["phone"], code=form.cleaned_data["code"]
+                )
+            except SERVICE_ERRORS as exc:
+                apply_service_errors(form, exc)
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+                wanted = request.GET.get("next", "")
+                safe = url_has_allowed_host_and_scheme(
+                    wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+                return redirect(wanted if wanted and safe else "home")
+    return render(request, "registration/login_code.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The resident's own account: home community, and deletion on request."""
+    form = EraseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signup.erase_account(user=request.user)
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            logout(request)
+            messages.success(
+                request, _("Your account is deleted. Your needs stay, without your name.")
+            )
+            return redirect("home")
+    return render(
+        request,
+        "registration/account.html",
+        {"form": form, "community": signup.home_community(request.user)},
+    )
 
 
 def area_directory(request):

@@ -57,6 +57,14 @@ class TrackForm(PortalFormMixin, forms.Form):
     )
 
 
+class LinkNeedForm(PortalFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=12,
+        help_text=_("Raised a need before you had an account? Add it here with its code."),
+    )
+
+
 class RateForm(PortalFormMixin, forms.Form):
     satisfaction = forms.TypedChoiceField(
         label=_("How satisfied are you?"),

@@ -20,10 +20,10 @@ from huitian.access import get_visible_or_404, is_staff_user
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from huitian.validators import mask_phone
 from huitian.workdays import WorkingCalendar
-from huitian.workflow import transitions_of
 from procurement import selectors
 from procurement.forms import (
     ConfirmMatchForm,
+    LinkNeedForm,
     NeedForm,
     OfferForm,
     RateForm,
@@ -99,13 +99,6 @@ def need_track_lookup(request):
     return render(request, "procurement/track_lookup.html", {"form": form})
 
 
-def _state_label(value: str) -> str:
-    try:
-        return Need.State(value).label
-    except ValueError:
-        return value
-
-
 @require_http_methods(["GET", "POST"])
 def need_track(request, code):
     """Whoever holds the tracking code follows the need; no contact is ever shown here."""
@@ -149,7 +142,9 @@ def need_track(request, code):
         "procurement/need_track.html",
         {
             "need": need,
-            "steps": [(t.at, _state_label(t.to_state)) for t in transitions_of(need)],
+            "steps": svc.resident_steps(need),
+            "state_label": svc.resident_state_label(need),
+            "handled_by": svc.handler_name(need),
             "just_submitted": request.session.pop(f"need-new-{need.tracking_code}", False),
             "rate_form": rate_form,
             "reopen_form": reopen_form,
@@ -160,9 +155,25 @@ def need_track(request, code):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def my_needs(request):
+    """The resident's needs; a need raised without an account joins them by its code."""
+    form = LinkNeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = svc.link_need(tracking_code=form.cleaned_data["code"], by=request.user)
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Need %(code)s is now in your account.") % {"code": need.tracking_code}
+            )
+            return redirect("procurement:my-needs")
     page = Paginator(selectors.own_needs(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "procurement/my_needs.html", {"page": page})
+    rows = [(n, svc.resident_state_label(n)) for n in page]
+    return render(
+        request, "procurement/my_needs.html", {"page": page, "rows": rows, "link_form": form}
+    )
 
 
 @login_required

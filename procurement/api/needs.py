@@ -111,6 +111,22 @@ class NeedViewSet(
         )
         return self.render(need, status=201)
 
+    @extend_schema(responses=s.NeedDetailOut)
+    def retrieve(self, request, pk=None):
+        """One need with each step, its date and what staff told the resident."""
+        return self.render(self.visible_object(pk), serializer_class=s.NeedDetailOut)
+
+    @extend_schema(
+        summary=gettext_lazy("Add a need submitted without an account (the resident)"),
+        request=s.LinkNeedIn,
+        responses={200: s.NeedDetailOut},
+    )
+    @action(detail=False, methods=["post"], filterset_class=None)
+    def link(self, request):
+        v = self.parse(s.LinkNeedIn)
+        need = svc.link_need(tracking_code=v["tracking_code"], by=request.user)
+        return self.render(need, serializer_class=s.NeedDetailOut)
+
     @_step(s.AcceptNeedIn, gettext_lazy("Accept a need"))
     @action(detail=True, methods=["post"], filterset_class=None)
     def accept(self, request, pk=None):
