@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -24,14 +25,65 @@ from huitian.api.errors import error_body
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from huitian.models import Notification, PhoneCode
 
+# The first row of the home page: what each kind of visitor comes for.
+FOR_YOU = {
+    "visitor": [
+        ("procurement:need-new", _lazy("Report a need"), _lazy("No account needed.")),
+        ("signup", _lazy("Sign up as a resident"), _lazy("Follow all your needs in one place.")),
+        ("procurement:need-track-lookup", _lazy("Follow a need"), _lazy("With its tracking code.")),
+    ],
+    "resident": [
+        ("procurement:my-needs", _lazy("My needs"), _lazy("Where each of your needs stands.")),
+        ("procurement:need-new", _lazy("Report a need"), _lazy("It goes into “My needs”.")),
+        ("account", _lazy("My account"), _lazy("Your community; delete your account.")),
+    ],
+    "member": [
+        ("registry:portal", _lazy("My organization"), _lazy("Filings, annual reports, members.")),
+        ("procurement:assigned-needs", _lazy("Needs assigned to us"), _lazy("Start and resolve.")),
+        ("procurement:offer-new", _lazy("Publish an offer"), _lazy("On the supply list.")),
+        ("procurement:whistle", _lazy("Whistle calls"), _lazy("Report what you bring.")),
+    ],
+    "staff": [
+        ("admin:index", _lazy("Staff admin"), _lazy("Records of your area, by workflow.")),
+        ("procurement:need-queue", _lazy("Needs queue"), _lazy("Open needs by deadline.")),
+        ("procurement:needs-rates", _lazy("Needs rates"), _lazy("Response, resolution, rating.")),
+        ("swagger-ui", _lazy("API documentation"), _lazy("The REST API (OpenAPI 3).")),
+    ],
+}
+# Tiles of the apps that only some roles use (the "for you" row already has them).
+ROLE_ONLY_LINKS = {"registry:portal"}
+
 
 def home(request):
+    """Each visitor sees what they use first; everybody sees the public services."""
+    from huitian.context_processors import portal_roles
+
+    roles = portal_roles(request.user)
+    kinds = [k for k in ("staff", "member") if roles[k]] or (
+        ["resident"] if request.user.is_authenticated else ["visitor"]
+    )
+    if roles["member"] and not roles["staff"]:
+        kinds.append("resident")
+    mine = []
+    for kind in kinds:
+        for url_name, title, description in FOR_YOU[kind]:
+            if url_name not in {t["url_name"] for t in mine}:
+                mine.append({"url_name": url_name, "title": title, "description": description})
+    shown = {t["url_name"] for t in mine} | ROLE_ONLY_LINKS
     sections = []
     for config in apps.get_app_configs():
-        links = getattr(config, "portal_links", None)
+        links = [
+            link
+            for link in getattr(config, "portal_links", None) or []
+            if link["url_name"] not in shown
+        ]
         if links:
             sections.append({"title": config.verbose_name, "links": links})
-    return render(request, "huitian/home.html", {"sections": sections})
+    return render(
+        request,
+        "huitian/home.html",
+        {"mine": mine, "sections": sections, "developer_link": kinds == ["visitor"]},
+    )
 
 
 class LoginView(auth_views.LoginView):

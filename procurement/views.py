@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from procurement.forms import (
     TrackForm,
 )
 from procurement.models import Need
-from procurement.services import matching
+from procurement.services import matching, suggest
 from procurement.services import needs as svc
 from procurement.services import offers as offer_svc
 from procurement.services import whistle as whistle_svc
@@ -85,6 +85,21 @@ def need_new(request):
             request.session[f"need-new-{need.tracking_code}"] = True
             return redirect("procurement:need-track", code=need.tracking_code)
     return render(request, "procurement/need_form.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def need_category_suggest(request):
+    """The likely categories for what the resident has written so far (the form's JS)."""
+    text = f"{request.GET.get('title', '')} {request.GET.get('text', '')}"[:600]
+    rows = suggest.suggest_categories(text)
+    return JsonResponse(
+        {
+            "suggestions": [
+                {"id": c.pk, "code": c.code, "name": c.name, "group": c.parent.name, "score": sc}
+                for c, sc in rows
+            ]
+        }
+    )
 
 
 def need_track_lookup(request):

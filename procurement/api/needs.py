@@ -16,6 +16,7 @@ from procurement.api.filters import NeedFilter, QueueFilter
 from procurement.error_codes import ErrorCode
 from procurement.serializers import needs as s
 from procurement.services import needs as svc
+from procurement.services.needs import triage
 
 
 def _staff_only(user) -> None:
@@ -126,6 +127,30 @@ class NeedViewSet(
         v = self.parse(s.LinkNeedIn)
         need = svc.link_need(tracking_code=v["tracking_code"], by=request.user)
         return self.render(need, serializer_class=s.NeedDetailOut)
+
+    @extend_schema(
+        summary=gettext_lazy("Needs waiting for a community: the district triage queue (staff)"),
+        responses=s.NeedOut(many=True),
+    )
+    @action(detail=False, methods=["get"], filterset_class=None)
+    def triage(self, request):
+        _staff_only(request.user)
+        page = self.paginate_queryset(triage.triage_queue(request.user))
+        return self.get_paginated_response(
+            s.NeedOut(page, many=True, context=self.get_serializer_context()).data
+        )
+
+    @_step(s.LocateNeedIn, gettext_lazy("Place a need from the triage queue in its community"))
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def locate(self, request, pk=None):
+        need = self.visible_object(pk)
+        v = self.parse(s.LocateNeedIn)
+        return self.render(
+            triage.locate_need(
+                need_id=need.pk, community=v["community"], by=request.user, note=v.get("note", "")
+            ),
+            serializer_class=s.NeedDetailOut,
+        )
 
     @_step(s.AcceptNeedIn, gettext_lazy("Accept a need"))
     @action(detail=True, methods=["post"], filterset_class=None)

@@ -35,6 +35,7 @@ class Need(models.Model):
         STAFF_REPORT = "staff_report", _("Community/street staff report")
         WEB_FORM = "web_form", _("Resident web form")
         API = "api", _("API")
+        OPEN311 = "open311", _("Open311 client")
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")

@@ -168,6 +168,11 @@ class NeedDetailOut(NeedOut):
         return NeedStepOut(svc.resident_steps(need), many=True).data
 
 
+class LocateNeedIn(serializers.Serializer):
+    community = CodeField(table=refdata.communities, message=_("Unknown community “{value}”."))
+    note = note_field()
+
+
 class LinkNeedIn(serializers.Serializer):
     tracking_code = serializers.CharField(
         max_length=12, help_text=_("The code shown when the need was submitted.")
