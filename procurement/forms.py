@@ -63,7 +63,6 @@ class NeedForm(PortalFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[validate_clean_text],
         error_messages=_plain_limit(LIMITS["text"]),
-        help_text=_("Say what, where and since when, in your own words."),
     )
     category = CategoryChoiceField(
         label=_("Category"),

@@ -150,6 +150,7 @@ class AccountView(APIView):
     """The caller's own account: DELETE erases it (needs stay, without the person)."""
 
     workflow_conflicts = False
+    extra_error_statuses = {400}  # staff and organization accounts are not erased here
 
     @extend_schema(tags=["accounts"], request=None, responses={204: None})
     def delete(self, request):

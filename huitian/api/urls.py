@@ -45,11 +45,11 @@ router.registry[:] = [(prefix, guarded(viewset), name) for prefix, viewset, name
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token_obtain"),
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token_refresh"),
-    path("auth/sms-code/", accounts.SMSCodeView.as_view(), name="sms_code"),
-    path("auth/signup/", accounts.SignUpView.as_view(), name="signup"),
-    path("auth/sms-token/", accounts.CodeTokenView.as_view(), name="sms_token"),
+    path("auth/sms-code/", accounts.SMSCodeView.as_view(), name="api_sms_code"),
+    path("auth/signup/", accounts.SignUpView.as_view(), name="api_signup"),
+    path("auth/sms-token/", accounts.CodeTokenView.as_view(), name="api_sms_token"),
     path("me/", views.MeView.as_view(), name="me"),
-    path("me/account/", accounts.AccountView.as_view(), name="me_account"),
+    path("me/account/", accounts.AccountView.as_view(), name="api_me_account"),
     *extra_patterns,
     path("", include(router.urls)),
 ]

@@ -23,6 +23,10 @@ def community_pk(cast):
 
 
 def test_sign_up_on_the_web_then_sign_in_with_a_code(cast, settings):
+    from django.urls import reverse
+
+    assert reverse("signup") == "/accounts/signup/"  # the page, not the API's door
+    assert 'href="/accounts/signup/"' in Client().get("/").content.decode()
     client = Client(REMOTE_ADDR="10.3.3.3")
     r = client.post("/accounts/signup/", {"phone": "137-0000-1111", "action": "send"})
     assert r.status_code == 200 and len(sms.outbox) == 1
