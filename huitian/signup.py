@@ -15,6 +15,7 @@ Rules every door (portal page, API) shares live here:
   each domain app's `accounts.erase_user(user)` hook clears what it holds about them.
 """
 
+import datetime
 import enum
 import hashlib
 import hmac
@@ -88,7 +89,7 @@ def account_for(phone: str) -> User | None:
 
 def _throttle(number: str, address_hash: str) -> None:
     now = timezone.now()
-    hour_ago = now - timezone.timedelta(seconds=HOUR)
+    hour_ago = now - datetime.timedelta(seconds=HOUR)
     sent = list(
         PhoneCode.objects.filter(phone=number, created_at__gte=hour_ago)
         .order_by("-created_at")
@@ -131,6 +132,10 @@ def request_code(*, phone: str, purpose: str, address: str = "") -> PhoneCode:
         # One row lock per number: two requests racing send one code, not two.
         list(PhoneCode.objects.select_for_update().filter(phone=number).values_list("pk"))
         _throttle(number, address_hash)
+        # Rows only count for an hour; yesterday's go (the table stays small).
+        PhoneCode.objects.filter(
+            phone=number, created_at__lt=timezone.now() - datetime.timedelta(days=1)
+        ).delete()
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         now = timezone.now()
         PhoneCode.objects.filter(phone=number, purpose=purpose, used_at__isnull=True).update(
@@ -141,7 +146,7 @@ def request_code(*, phone: str, purpose: str, address: str = "") -> PhoneCode:
             purpose=purpose,
             code_hash=_digest(number, purpose, code),
             address_hash=address_hash,
-            expires_at=now + timezone.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+            expires_at=now + datetime.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
         )
         try:
             sms.send_code(number, code)
