@@ -1,6 +1,7 @@
 import contextlib
 
 from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from huitian.workdays import schedule_warnings
@@ -24,4 +25,20 @@ def platform(request):
             warnings = schedule_warnings()
             with contextlib.suppress(Exception):
                 cache.set(f"huitian:calendar-warnings:{get_language()}", warnings, 300)
-    return {"calendar_warnings": warnings}
+    return {"calendar_warnings": warnings, "portal": SimpleLazyObject(lambda: portal_roles(user))}
+
+
+def portal_roles(user) -> dict:
+    """What the portal shows this person: staff tools, their organization, their needs.
+
+    Read when a page asks (the navigation does), from the role assignments the
+    scoping door already reads once per request.
+    """
+    from huitian.access import grants, is_staff_user
+    from huitian.models import Role
+
+    if user is None or not user.is_authenticated:
+        return {"staff": False, "member": False, "resident": False}
+    staff = bool(user.is_staff or is_staff_user(user))
+    member = any(g.role == Role.ORG_MEMBER for g in grants(user))
+    return {"staff": staff, "member": member, "resident": not staff}

@@ -352,6 +352,24 @@ PROCUREMENT_RESOLUTION_DAYS = env.int("PROCUREMENT_RESOLUTION_DAYS", default=15)
 PROCUREMENT_REOPEN_WORKING_DAYS = env.int("PROCUREMENT_REOPEN_WORKING_DAYS", default=5)
 PROCUREMENT_LIST_PERIOD = env.str("PROCUREMENT_LIST_PERIOD", default="monthly")
 
+# Text messages (huitian/sms.py): one-time codes for residents' sign-up and sign-in.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="huitian.sms.AliyunBackend" if PRODUCTION else "huitian.sms.ConsoleBackend",
+)
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_SIGN_NAME = env.str("SMS_ALIYUN_SIGN_NAME", default="")
+SMS_ALIYUN_TEMPLATE_CODE = env.str("SMS_ALIYUN_TEMPLATE_CODE", default="")
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com")
+SMS_CODE_TTL_SECONDS = env.int("SMS_CODE_TTL_SECONDS", default=300)
+SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
+# One code per number per minute, SMS_PER_NUMBER_HOUR per number and
+# SMS_PER_ADDRESS_HOUR per client address in any hour.
+SMS_RESEND_SECONDS = env.int("SMS_RESEND_SECONDS", default=60)
+SMS_PER_NUMBER_HOUR = env.int("SMS_PER_NUMBER_HOUR", default=5)
+SMS_PER_ADDRESS_HOUR = env.int("SMS_PER_ADDRESS_HOUR", default=20)
+
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
     default="django.core.mail.backends.smtp.EmailBackend"

@@ -18,6 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", views.sign_up, name="signup"),
+    path("accounts/login/code/", views.sign_in_with_code, name="login-code"),
+    path("accounts/me/", views.account, name="account"),
     path("areas/", views.area_directory, name="area-directory"),
     path("notifications/", views.notification_list, name="notifications"),
     # Uploaded files, checked against the record they belong to (huitian/media.py).

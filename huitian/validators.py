@@ -5,6 +5,7 @@ resident identity card number (GB 11643).
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -54,10 +55,12 @@ def validate_uscc(value: str) -> None:
 
 
 def validate_phone(value: str) -> None:
-    """A mainland mobile number (11 digits starting 13–19) or a landline with area code."""
-    raw = re.sub(r"[\s()]", "", value or "")
-    if raw.startswith("+86"):
-        raw = raw[3:]
+    """A mainland mobile number (11 digits starting 13–19) or a landline with area code.
+
+    Written as people write them: `138-1234-5678`, `138 1234 5678`, full-width
+    digits `１３８１２３４５６７８`, `+86` or `0086` in front (see `normalize_phone`).
+    """
+    raw = normalize_phone(value)
     if MOBILE_RE.match(raw) or LANDLINE_RE.match(raw):
         return
     raise ValidationError(
@@ -69,9 +72,30 @@ def validate_phone(value: str) -> None:
     )
 
 
+# Dashes people type between digit groups (ASCII, full-width, en/em dash, minus sign).
+_DASHES_RE = re.compile(r"[\u2010-\u2015\u2212\uff0d-]")
+
+
 def normalize_phone(value: str) -> str:
-    raw = re.sub(r"[\s()]", "", value or "")
-    return raw[3:] if raw.startswith("+86") else raw
+    """The stored form: `13812345678` for a mobile, `010-69712345` for a landline.
+
+    Full-width digits and signs become ASCII (NFKC), spaces, brackets and dots go,
+    a +86/0086 prefix goes; a mobile loses its dashes, a landline keeps one dash
+    after its area code when it was written with one.
+    """
+    raw = unicodedata.normalize("NFKC", value or "")
+    raw = re.sub(r"[\s().]", "", raw)
+    raw = _DASHES_RE.sub("-", raw)
+    for prefix in ("+86", "0086"):
+        if raw.startswith(prefix):
+            raw = raw[len(prefix) :].lstrip("-")
+    digits = raw.replace("-", "")
+    if MOBILE_RE.match(digits):
+        return digits
+    if "-" in raw and digits.startswith("0"):
+        area, _sep, rest = raw.partition("-")
+        return f"{area}-{rest.replace('-', '')}"
+    return digits if digits.isdigit() else raw
 
 
 def mask_phone(value: str) -> str:

@@ -19,6 +19,8 @@ class ErrorCode(enum.StrEnum):
     ORGANIZATION_INACTIVE = "organization_inactive"
     REOPEN_WINDOW_PASSED = "reopen_window_passed"
     STAFF_ONLY = "staff_only"
+    NEED_ALREADY_LINKED = "need_already_linked"
+    NOT_IN_TRIAGE = "not_in_triage"
     # Matching (services/matching.py)
     TOPIC_MERGED = "topic_merged"
     NOT_A_CANDIDATE = "not_a_candidate"

@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from huitian.forms import AreaChoiceField, PortalFormMixin
@@ -7,25 +8,66 @@ from huitian.validators import validate_clean_text, validate_phone
 from procurement.services.needs import LIMITS
 
 
+class CategoriesByGroup(ModelChoiceIterator):
+    """Leaf categories under their group (<optgroup>), in the taxonomy's order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for category in self.queryset:
+            groups.setdefault(category.parent.name, []).append(self.choice(category))
+        yield from groups.items()
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    iterator = CategoriesByGroup
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Category.objects.filter(is_active=True, parent__isnull=False)
+            .select_related("parent")
+            .order_by("parent__sort_order", "parent__code", "sort_order", "code"),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def _plain_limit(limit: int) -> dict:
+    """The length refusal in plain words (Django's reads "Ensure this value has…")."""
+    return {
+        "max_length": _(
+            "Please keep it to %(limit_value)d characters; this has %(show_value)d. "
+            "Shorten it a little."
+        )
+    }
+
+
 class NeedForm(PortalFormMixin, forms.Form):
     community = AreaChoiceField(
         label=_("Community"),
         empty_label=_("Choose your community"),
         queryset=Area.objects.filter(level=Area.Level.COMMUNITY, is_active=True),
     )
-    category = forms.ModelChoiceField(
-        label=_("Category"),
-        empty_label=_("Choose what it is about"),
-        queryset=Category.objects.filter(is_active=True, parent__isnull=False),
-    )
     title = forms.CharField(
-        label=_("Title"), max_length=LIMITS["title"], validators=[validate_clean_text]
+        label=_("Title"),
+        max_length=LIMITS["title"],
+        validators=[validate_clean_text],
+        error_messages=_plain_limit(LIMITS["title"]),
     )
     text = forms.CharField(
         label=_("What is the problem?"),
         max_length=LIMITS["text"],
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[validate_clean_text],
+        error_messages=_plain_limit(LIMITS["text"]),
+    )
+    category = CategoryChoiceField(
+        label=_("Category"),
+        empty_label=_("Choose what it is about"),
+        help_text=_("Type a word to search; we suggest one from what you wrote."),
     )
     address = forms.CharField(
         label=_("Address (optional)"),
@@ -45,6 +87,7 @@ class NeedForm(PortalFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         required=False,
         validators=[validate_phone],
+        help_text=_("Any way you write it: 138-1234-5678, 138 1234 5678 or 13812345678."),
     )
     anonymous = forms.BooleanField(label=_("Submit anonymously"), required=False)
 
@@ -54,6 +97,14 @@ class TrackForm(PortalFormMixin, forms.Form):
         label=_("Tracking code"),
         max_length=12,
         help_text=_("The 10 letters and digits shown after you submitted, e.g. XVVDPD4AEV."),
+    )
+
+
+class LinkNeedForm(PortalFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=12,
+        help_text=_("Raised a need before you had an account? Add it here with its code."),
     )
 
 

@@ -1,6 +1,12 @@
-"""Open311 GeoReport v2 (JSON) over the needs intake.
+"""Open311 GeoReport v2 (JSON and XML) over the needs intake.
 
 Services are the leaf categories; service_request_id is the tracking code.
+`GET services/{code}.json` defines each service: one optional attribute,
+`community`, a single-value list of the communities' division codes and names. A
+request without it is placed from its address or coordinates
+(`procurement.services.needs.triage`), or waits in the district triage queue.
+`agency_responsible` names the handler the tracking page names; `expected_datetime`
+is the end of the resolution deadline's day. The channel recorded is Open311.
 Status: open while the need is being handled, closed once closed/rejected.
 Privacy: no contact is ever returned; the description and location only to
 callers who may see the need (its submitter, staff of its area, the assigned
@@ -14,14 +20,17 @@ The door obeys the API kernel's rules: bounded JSON, size caps, the anonymous
 write throttle, and read-only roles write nothing.
 """
 
+import datetime
 import re
 from decimal import Decimal
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import permissions, renderers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,9 +42,11 @@ from huitian.api.serializers import StrictCharField
 from huitian.api.throttling import AnonBurstThrottle, WriteThrottle
 from huitian.models import Area, Category
 from huitian.validators import validate_clean_text, validate_phone
+from procurement import refdata
 from procurement.models import Need
 from procurement.models.needs import TEXT_LIMIT
 from procurement.services import needs as svc
+from procurement.services.needs import triage
 
 CLOSED = {"closed", "closed_unresolved", "rejected"}
 MAX_CODES = 50
@@ -101,6 +112,52 @@ ErrorOut = {
         "required": ["code", "description", "error", "fields"],
     },
 }
+
+
+class GeoReportXMLRenderer(renderers.BaseRenderer):
+    """GeoReport's XML: `<services><service>…`, `<service_requests><request>…`,
+    `<service_definition>…`, `<errors><error>…`; lists of values repeat their item."""
+
+    media_type = "text/xml"
+    format = "xml"
+    charset = "utf-8"
+    # A list in a field → the element each of its items is written as.
+    ITEMS = {"attributes": "attribute", "values": "value"}
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        context = renderer_context or {}
+        response = context.get("response")
+        view = context.get("view")
+        if response is not None and response.status_code >= 400:
+            root, item = "errors", "error"
+        else:
+            root, item = getattr(view, "xml_names", ("response", "item"))
+        top = ElementTree.Element(root)
+        if isinstance(data, list):
+            for row in data:
+                self._fill(ElementTree.SubElement(top, item), row)
+        else:
+            self._fill(top, data)
+        return b'<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(
+            top, encoding="utf-8", xml_declaration=False
+        )
+
+    def _fill(self, element, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                self._fill(ElementTree.SubElement(element, str(key)), inner)
+        elif isinstance(value, list):
+            child = self.ITEMS.get(element.tag, "item")
+            for inner in value:
+                self._fill(ElementTree.SubElement(element, child), inner)
+        elif value is None:
+            element.text = ""
+        elif isinstance(value, bool):
+            element.text = "true" if value else "false"
+        else:
+            element.text = str(value)
+
+
 ServiceOut = inline_serializer(
     "Open311Service",
     {
@@ -125,7 +182,9 @@ RequestOut = inline_serializer(
         "agency_responsible": serializers.CharField(),
         "requested_datetime": serializers.DateTimeField(),
         "updated_datetime": serializers.DateTimeField(),
-        "expected_datetime": serializers.DateField(allow_null=True),
+        "expected_datetime": serializers.DateTimeField(
+            allow_null=True, help_text="The end of the resolution deadline's day"
+        ),
         "description": serializers.CharField(required=False),
         "address": serializers.CharField(required=False),
         "lat": serializers.FloatField(required=False, allow_null=True),
@@ -141,19 +200,50 @@ CreatedOut = inline_serializer(
 )
 
 
+AttributeValueOut = inline_serializer(
+    "Open311AttributeValue",
+    {"key": serializers.CharField(), "name": serializers.CharField()},
+    many=True,
+)
+ServiceDefinitionOut = inline_serializer(
+    "Open311ServiceDefinition",
+    {
+        "service_code": serializers.CharField(),
+        "attributes": inline_serializer(
+            "Open311Attribute",
+            {
+                "variable": serializers.BooleanField(),
+                "code": serializers.CharField(),
+                "datatype": serializers.CharField(),
+                "required": serializers.BooleanField(),
+                "datatype_description": serializers.CharField(),
+                "order": serializers.IntegerField(),
+                "description": serializers.CharField(),
+                "values": AttributeValueOut,
+            },
+            many=True,
+        ),
+    },
+)
+
+
 class Open311View(APIView):
     """Anonymous callers are welcome; the kernel's limits and refusals still hold."""
 
     permission_classes = [permissions.AllowAny, ReadOnlyRolesWriteNothing]
     throttle_classes = [AnonBurstThrottle, WriteThrottle]
+    renderer_classes = [renderers.JSONRenderer, GeoReportXMLRenderer]
+    xml_names = ("service_requests", "request")
 
     def get_exception_handler(self):
         return georeport_exception_handler
 
 
 class ServicesView(Open311View):
+    xml_names = ("services", "service")
+
     @extend_schema(tags=["open311"], responses={200: ServiceOut})
-    def get(self, request):
+    def get(self, request, format=None):
         rows = Category.objects.filter(is_active=True, parent__isnull=False).select_related(
             "parent"
         )
@@ -173,17 +263,56 @@ class ServicesView(Open311View):
         )
 
 
+def community_attribute() -> dict:
+    """The optional `community` attribute: the active communities, street by street."""
+    rows = sorted(refdata.communities().values(), key=lambda a: a.code)
+    return {
+        "variable": True,
+        "code": "community",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": _(
+            "The community's division code. Leave it out and we place the request from "
+            "its address or coordinates."
+        ),
+        "order": 1,
+        "description": _("Community"),
+        "values": [
+            {"key": a.code, "name": f"{a.parent.name} {a.name}" if a.parent else a.name}
+            for a in rows
+        ],
+    }
+
+
+class ServiceDefinitionView(Open311View):
+    xml_names = ("service_definition", "attribute")
+
+    @extend_schema(tags=["open311"], responses={200: ServiceDefinitionOut, 404: ErrorOut})
+    def get(self, request, service_code, format=None):
+        category = refdata.categories().get(service_code)
+        if category is None or category.parent_id is None:
+            return _error(404, _("No such service."), code="not_found")
+        return Response({"service_code": category.code, "attributes": [community_attribute()]})
+
+
+def _expected(need: Need) -> str | None:
+    if not need.resolution_due or need.state in CLOSED:
+        return None
+    end = datetime.datetime.combine(need.resolution_due, datetime.time(23, 59, 59))
+    return timezone.make_aware(end).isoformat()
+
+
 def _render(need: Need, full: bool) -> dict:
     row = {
         "service_request_id": need.tracking_code,
         "status": "closed" if need.state in CLOSED else "open",
-        "status_notes": need.get_state_display(),
+        "status_notes": svc.resident_state_label(need),
         "service_name": need.category.name,
         "service_code": need.category.code,
-        "agency_responsible": need.assigned_org.name if need.assigned_org_id else "",
+        "agency_responsible": svc.handler_name(need),
         "requested_datetime": need.created_at.isoformat(),
         "updated_datetime": need.updated_at.isoformat(),
-        "expected_datetime": need.resolution_due.isoformat() if need.resolution_due else None,
+        "expected_datetime": _expected(need),
     }
     if full:
         row.update(
@@ -199,7 +328,7 @@ def _render(need: Need, full: bool) -> dict:
 
 
 def _base():
-    return Need.objects.select_related("category", "assigned_org")
+    return Need.objects.select_related("category", "community", "assigned_org", "assigned_area")
 
 
 class RequestsQuery(serializers.Serializer):
@@ -232,7 +361,11 @@ class RequestIn(serializers.Serializer):
         super().__init__(*args, **kwargs)
         self.fields[COMMUNITY] = StrictCharField(
             max_length=12,
-            error_messages={"required": gettext_lazy("Give the community's division code.")},
+            required=False,
+            allow_blank=True,
+            help_text=gettext_lazy(
+                "Optional: the community's division code (see GET services/{code}.json)."
+            ),
         )
 
     @staticmethod
@@ -267,7 +400,7 @@ class RequestsView(Open311View):
         parameters=[RequestsQuery],
         responses={200: RequestOut, 400: ErrorOut},
     )
-    def get(self, request):
+    def get(self, request, format=None):
         query = RequestsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
@@ -297,22 +430,25 @@ class RequestsView(Open311View):
         request=RequestIn,
         responses={201: CreatedOut, 400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 429: ErrorOut},
     )
-    def post(self, request):
+    def post(self, request, format=None):
         payload = RequestIn(data=RequestIn.from_request(request.data))
         payload.is_valid(raise_exception=True)
         v = payload.validated_data
         category = Category.objects.filter(code=v["service_code"], is_active=True).first()
         if category is None:
             raise ValidationError({"service_code": [_("Unknown service.")]})
-        community = Area.objects.filter(
-            code=v[COMMUNITY], level=Area.Level.COMMUNITY, is_active=True
-        ).first()
-        if community is None:
-            raise ValidationError({COMMUNITY: [_("Give the community's division code.")]})
+        community = None
+        if v.get(COMMUNITY):
+            community = Area.objects.filter(
+                code=v[COMMUNITY], level=Area.Level.COMMUNITY, is_active=True
+            ).first()
+            if community is None:
+                unknown = _("Unknown community: see the codes in GET services/{code}.json.")
+                raise ValidationError({COMMUNITY: [unknown]})
         description = v["description"]
         try:
-            need = svc.submit_need(
-                channel=Need.Channel.API,
+            need = triage.submit_located(
+                channel=Need.Channel.OPEN311,
                 community=community,
                 category=category,
                 title=description[:40],
@@ -344,7 +480,7 @@ class RequestsView(Open311View):
 
 class RequestDetailView(Open311View):
     @extend_schema(tags=["open311"], responses={200: RequestOut, 404: ErrorOut})
-    def get(self, request, code):
+    def get(self, request, code, format=None):
         code = code.upper()
         need = _base().filter(tracking_code=code).first() if TRACKING_RE.match(code) else None
         if need is None:
@@ -355,5 +491,6 @@ class RequestDetailView(Open311View):
 
 # The names procurement/urls.py routes to.
 services = ServicesView.as_view()
+service_definition = ServiceDefinitionView.as_view()
 requests_view = RequestsView.as_view()
 request_detail = RequestDetailView.as_view()

@@ -1,11 +1,27 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from procurement import open311, views, views_foundation
 
 app_name = "procurement"
 
+
+class GeoReportFormat:
+    """GeoReport v2 answers in JSON or XML, named by the path's extension."""
+
+    regex = "json|xml"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(GeoReportFormat, "georeport")
+
 urlpatterns = [
     path("needs/new/", views.need_new, name="need-new"),
+    path("needs/new/suggest/", views.need_category_suggest, name="need-suggest"),
     path("needs/track/", views.need_track_lookup, name="need-track-lookup"),
     path("needs/track/<str:code>/", views.need_track, name="need-track"),
     path("needs/mine/", views.my_needs, name="my-needs"),
@@ -19,7 +35,16 @@ urlpatterns = [
     path("whistle/", views.whistle_calls, name="whistle"),
     path("foundation/", views_foundation.foundation_funds, name="foundation"),
     path("foundation/<str:pk>/", views_foundation.foundation_fund, name="foundation-fund"),
-    path("open311/v2/services.json", open311.services, name="open311-services"),
-    path("open311/v2/requests.json", open311.requests_view, name="open311-requests"),
-    path("open311/v2/requests/<str:code>.json", open311.request_detail, name="open311-request"),
+    path("open311/v2/services.<georeport:format>", open311.services, name="open311-services"),
+    path(
+        "open311/v2/services/<str:service_code>.<georeport:format>",
+        open311.service_definition,
+        name="open311-service",
+    ),
+    path("open311/v2/requests.<georeport:format>", open311.requests_view, name="open311-requests"),
+    path(
+        "open311/v2/requests/<str:code>.<georeport:format>",
+        open311.request_detail,
+        name="open311-request",
+    ),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +20,10 @@ from huitian.access import get_visible_or_404, is_staff_user
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from huitian.validators import mask_phone
 from huitian.workdays import WorkingCalendar
-from huitian.workflow import transitions_of
 from procurement import selectors
 from procurement.forms import (
     ConfirmMatchForm,
+    LinkNeedForm,
     NeedForm,
     OfferForm,
     RateForm,
@@ -32,7 +32,7 @@ from procurement.forms import (
     TrackForm,
 )
 from procurement.models import Need
-from procurement.services import matching
+from procurement.services import matching, suggest
 from procurement.services import needs as svc
 from procurement.services import offers as offer_svc
 from procurement.services import whistle as whistle_svc
@@ -87,6 +87,21 @@ def need_new(request):
     return render(request, "procurement/need_form.html", {"form": form})
 
 
+@require_http_methods(["GET"])
+def need_category_suggest(request):
+    """The likely categories for what the resident has written so far (the form's JS)."""
+    text = f"{request.GET.get('title', '')} {request.GET.get('text', '')}"[:600]
+    rows = suggest.suggest_categories(text)
+    return JsonResponse(
+        {
+            "suggestions": [
+                {"id": c.pk, "code": c.code, "name": c.name, "group": c.parent.name, "score": sc}
+                for c, sc in rows
+            ]
+        }
+    )
+
+
 def need_track_lookup(request):
     form = TrackForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -97,13 +112,6 @@ def need_track_lookup(request):
             "code", _("No need has this tracking code. Check the letters and digits and try again.")
         )
     return render(request, "procurement/track_lookup.html", {"form": form})
-
-
-def _state_label(value: str) -> str:
-    try:
-        return Need.State(value).label
-    except ValueError:
-        return value
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,7 +157,9 @@ def need_track(request, code):
         "procurement/need_track.html",
         {
             "need": need,
-            "steps": [(t.at, _state_label(t.to_state)) for t in transitions_of(need)],
+            "steps": svc.resident_steps(need),
+            "state_label": svc.resident_state_label(need),
+            "handled_by": svc.handler_name(need),
             "just_submitted": request.session.pop(f"need-new-{need.tracking_code}", False),
             "rate_form": rate_form,
             "reopen_form": reopen_form,
@@ -160,9 +170,25 @@ def need_track(request, code):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def my_needs(request):
+    """The resident's needs; a need raised without an account joins them by its code."""
+    form = LinkNeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = svc.link_need(tracking_code=form.cleaned_data["code"], by=request.user)
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Need %(code)s is now in your account.") % {"code": need.tracking_code}
+            )
+            return redirect("procurement:my-needs")
     page = Paginator(selectors.own_needs(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "procurement/my_needs.html", {"page": page})
+    rows = [(n, svc.resident_state_label(n)) for n in page]
+    return render(
+        request, "procurement/my_needs.html", {"page": page, "rows": rows, "link_form": form}
+    )
 
 
 @login_required

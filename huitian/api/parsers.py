@@ -111,7 +111,15 @@ class BoundedJSONParser(parsers.JSONParser):
         except RecursionError as exc:  # pragma: no cover - the depth scan refuses first
             raise ParseError(_("JSON parse error - nested too deeply.")) from exc
         except ValueError as exc:
-            raise ParseError(_("JSON parse error - %s") % exc) from exc
+            # Plain words with the place, not Python's "Expecting value: line 1 column 1".
+            where = {"line": getattr(exc, "lineno", 1), "column": getattr(exc, "colno", 1)}
+            raise ParseError(
+                _(
+                    "The request body is not valid JSON: something is missing or out of place "
+                    "at line %(line)d, character %(column)d (a quote, comma or bracket?)."
+                )
+                % where
+            ) from exc
         problems = unstorable_text(data)
         if problems:
             raise ValidationError(problems)

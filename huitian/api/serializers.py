@@ -60,6 +60,12 @@ class TokenObtainSerializer(jwt.TokenObtainPairSerializer):
     """Bounds the fields before they reach authentication and the lockout log."""
 
     token_class = PasswordBoundRefreshToken
+    default_error_messages = {
+        "no_active_account": _(
+            "The user name (or mobile number) or the password is not right. Check them and "
+            "try again, or sign in with a code sent by SMS."
+        )
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

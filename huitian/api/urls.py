@@ -9,7 +9,7 @@ from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.routers import DefaultRouter
 
-from huitian.api import views
+from huitian.api import accounts, views
 from huitian.api.guard import guarded
 from huitian.plugins import app_module
 
@@ -45,7 +45,11 @@ router.registry[:] = [(prefix, guarded(viewset), name) for prefix, viewset, name
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token_obtain"),
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token_refresh"),
+    path("auth/sms-code/", accounts.SMSCodeView.as_view(), name="api_sms_code"),
+    path("auth/signup/", accounts.SignUpView.as_view(), name="api_signup"),
+    path("auth/sms-token/", accounts.CodeTokenView.as_view(), name="api_sms_token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/account/", accounts.AccountView.as_view(), name="api_me_account"),
     *extra_patterns,
     path("", include(router.urls)),
 ]

@@ -17,6 +17,7 @@ from huitian.models.categories import Category
 from huitian.models.idempotency import IdempotencyRecord
 from huitian.models.ledger import LedgerAccount, LedgerEntry, LedgerMovement
 from huitian.models.notifications import Notification
+from huitian.models.phone_codes import PhoneCode
 
 __all__ = [
     "READ_ONLY_ROLES",
@@ -30,6 +31,7 @@ __all__ = [
     "LedgerEntry",
     "LedgerMovement",
     "Notification",
+    "PhoneCode",
     "Role",
     "RoleAssignment",
     "Transition",

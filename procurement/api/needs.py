@@ -17,6 +17,7 @@ from procurement.api.filters import NeedFilter, QueueFilter
 from procurement.error_codes import ErrorCode
 from procurement.serializers import needs as s
 from procurement.services import needs as svc
+from procurement.services.needs import triage
 
 
 def _staff_only(user) -> None:
@@ -122,6 +123,46 @@ class NeedViewSet(
         # The need as saved, not re-read: its community (with the street) and category
         # come from the reference cache, nothing else is joined yet (one SELECT less).
         return Response(s.NeedOut(need, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(responses=s.NeedDetailOut)
+    def retrieve(self, request, pk=None):
+        """One need with each step, its date and what staff told the resident."""
+        return self.render(self.visible_object(pk), serializer_class=s.NeedDetailOut)
+
+    @extend_schema(
+        summary=gettext_lazy("Add a need submitted without an account (the resident)"),
+        request=s.LinkNeedIn,
+        responses={200: s.NeedDetailOut},
+    )
+    @action(detail=False, methods=["post"], filterset_class=None)
+    def link(self, request):
+        v = self.parse(s.LinkNeedIn)
+        need = svc.link_need(tracking_code=v["tracking_code"], by=request.user)
+        return self.render(need, serializer_class=s.NeedDetailOut)
+
+    @extend_schema(
+        summary=gettext_lazy("Needs waiting for a community: the district triage queue (staff)"),
+        responses=s.NeedOut(many=True),
+    )
+    @action(detail=False, methods=["get"], filterset_class=None)
+    def triage(self, request):
+        _staff_only(request.user)
+        page = self.paginate_queryset(triage.triage_queue(request.user))
+        return self.get_paginated_response(
+            s.NeedOut(page, many=True, context=self.get_serializer_context()).data
+        )
+
+    @_step(s.LocateNeedIn, gettext_lazy("Place a need from the triage queue in its community"))
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def locate(self, request, pk=None):
+        need = self.visible_object(pk)
+        v = self.parse(s.LocateNeedIn)
+        return self.render(
+            triage.locate_need(
+                need_id=need.pk, community=v["community"], by=request.user, note=v.get("note", "")
+            ),
+            serializer_class=s.NeedDetailOut,
+        )
 
     @_step(s.AcceptNeedIn, gettext_lazy("Accept a need"))
     @action(detail=True, methods=["post"], filterset_class=None)

@@ -35,6 +35,7 @@ class Need(models.Model):
         STAFF_REPORT = "staff_report", _("Community/street staff report")
         WEB_FORM = "web_form", _("Resident web form")
         API = "api", _("API")
+        OPEN311 = "open311", _("Open311 client")
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -169,6 +170,10 @@ class Need(models.Model):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Reopened by the resident: how often, and when last (a new resolution deadline
+    # runs from then; the resolution rate counts a reopened need as not resolved).
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True, editable=False)
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"),
         null=True,

@@ -92,7 +92,7 @@ def need_rates(user, *, start: datetime.date, end: datetime.date, by: str = "str
     - response rate: needs answered (accepted or rejected) by their response deadline
       / needs received;
     - resolution rate: needs resolved / needs received and not rejected (needs closed
-      without resolution count against it);
+      without resolution and needs reopened by the resident count against it);
     - satisfaction rate: ratings of 4 or 5 / needs rated.
 
     Dates outside RATES_RANGE are refused (ValidationError naming `start` or `end`):
@@ -119,7 +119,8 @@ def need_rates(user, *, start: datetime.date, end: datetime.date, by: str = "str
                 filter=Q(responded_at__isnull=False, responded_at__date__lte=F("response_due")),
             ),
             accepted=Count("pk", filter=~Q(state=Need.State.REJECTED)),
-            resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+            # A need the resident had to reopen was not resolved the first time.
+            resolved=Count("pk", filter=Q(resolved_at__isnull=False, reopen_count=0)),
             rated=Count("pk", filter=Q(satisfaction__isnull=False)),
             satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
         )

@@ -11,6 +11,7 @@ from huitian.validators import mask_name, mask_phone, validate_phone
 from procurement import refdata
 from procurement.models import Need
 from procurement.serializers.common import AreaRef, CategoryRef, CodeField, note_field, text_field
+from procurement.services import needs as svc
 from procurement.services.needs import APP_CHANNELS, LIMITS, MAX_PHOTOS
 
 
@@ -127,6 +128,55 @@ class NeedOut(serializers.Serializer):
                 "name": need.assigned_area.name,
             }
         return None
+
+
+class NeedStepOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    step = serializers.CharField()
+    label = serializers.CharField(help_text=_("The step in the resident's words."))
+    note = serializers.CharField(help_text=_("What staff told the resident (may be empty)."))
+
+
+class NeedDetailOut(NeedOut):
+    """One need as its page shows it: each step with its date and what staff said.
+
+    Only the notes written for the resident appear (rejection, start, resolution,
+    close without resolution, the resident's own reopen and rating); notes staff
+    keep for the record (accept, assign) do not.
+    """
+
+    public_state_label = serializers.SerializerMethodField(
+        help_text=_("The state in the resident's words (“handled again” once reopened).")
+    )
+    reject_reason_label = serializers.CharField(source="get_reject_reason_display")
+    unresolved_reason_label = serializers.CharField(source="get_unresolved_reason_display")
+    reopen_count = serializers.IntegerField()
+    reopened_at = serializers.DateTimeField(allow_null=True)
+    handled_by = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_public_state_label(self, need):
+        return svc.resident_state_label(need)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_handled_by(self, need):
+        return svc.handler_name(need)
+
+    @extend_schema_field(NeedStepOut(many=True))
+    def get_progress(self, need):
+        return NeedStepOut(svc.resident_steps(need), many=True).data
+
+
+class LocateNeedIn(serializers.Serializer):
+    community = CodeField(table=refdata.communities, message=_("Unknown community “{value}”."))
+    note = note_field()
+
+
+class LinkNeedIn(serializers.Serializer):
+    tracking_code = serializers.CharField(
+        max_length=12, help_text=_("The code shown when the need was submitted.")
+    )
 
 
 # One body per step, named after it, so the schema documents what each step takes.

@@ -31,7 +31,7 @@ def test_post_then_follow(api, cast):
     assert r.status_code == 201, r.content
     code = r.json()[0]["service_request_id"]
     need = Need.objects.get(tracking_code=code)
-    assert need.channel == "api" and need.contact_phone == "13812345678"
+    assert need.channel == "open311" and need.contact_phone == "13812345678"
     row = api.get(f"/open311/v2/requests/{code}.json").json()[0]
     assert row["status"] == "open" and row["service_code"] == "elderly_meals"
     assert "description" not in row and "phone" not in str(row) and "13812345678" not in str(row)
