@@ -6,9 +6,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin, RecordOnlyAdmin
 from procurement.models import NeedsList, PurchaseItem, Topic
+from procurement.rules import HANDLERS
 from procurement.services import lists
 
 
@@ -42,6 +44,9 @@ class TopicAdmin(ProcurementAdmin):
     fields = ["title", *readonly_fields]
     inlines = [TransitionInline]
     actions = ["merge_selected", "mark_reviewed"]
+    workflow_steps = {
+        "merge_selected": StepRule("merge", perm="procurement.edit_topic", roles=HANDLERS),
+    }
 
     def has_add_permission(self, request):
         return False  # topics come from grouping and splitting, never by hand
@@ -91,6 +96,11 @@ class NeedsListAdmin(RecordOnlyAdmin):
     ]
     inlines = [TransitionInline]
     actions = ["compile_selected", "publish_selected"]
+    workflow_steps = {
+        "publish_selected": StepRule(
+            "publish", perm="procurement.publish_list", roles=(Role.DISTRICT_ADMIN,)
+        ),
+    }
 
     def _flagged(self, obj):
         return Topic.objects.filter(list_entries__needs_list=obj, needs_review=True).order_by("pk")

@@ -7,10 +7,12 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import ReferenceDataAdmin, TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Area, Role
 from huitian.validators import mask_phone
 from procurement.admin.base import ProcurementAdmin
 from procurement.models import CategoryDeadline, Need, NeedImport
+from procurement.rules import HANDLERS
 from procurement.services import needs as svc
 
 
@@ -85,6 +87,18 @@ class NeedAdmin(ProcurementAdmin):
     ]
     inlines = [TransitionInline]
     actions = ["accept_selected"]
+    workflow_steps = {
+        "accept_selected": StepRule("accept", perm="procurement.handle_need", roles=HANDLERS),
+    }
+    # Steps taken through the need's own forms (a reason, an assignee): who may take each.
+    page_steps = {
+        "accept": "procurement.handle_need",
+        "reject": "procurement.handle_need",
+        "assign": "procurement.handle_need",
+        "start": "procurement.serve_need",
+        "resolve": "procurement.serve_need",
+        "close_unresolved": "procurement.handle_need",
+    }
     add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
     change_list_template = "admin/procurement/need_changelist.html"
     change_form_template = "admin/procurement/need_change.html"
@@ -150,7 +164,14 @@ class NeedAdmin(ProcurementAdmin):
         extra_context = dict(extra_context or {})
         need = self.get_object(request, object_id)
         if need is not None and self.has_change_permission(request, need):
-            extra_context["need_steps"] = [s.name for s in Need.FLOW.available(need)]
+            extra_context["need_steps"] = [
+                s.name
+                for s in Need.FLOW.available(need)
+                if s.name in self.page_steps
+                and request.user.has_perm(self.page_steps[s.name], need)
+            ]
+            # The need's own forms below say its steps (with reasons, assignees).
+            extra_context["workflow_buttons"] = None
             extra_context["reject_reasons"] = Need.RejectReason.choices
             extra_context["unresolved_reasons"] = Need.UnresolvedReason.choices
             if "assign" in extra_context["need_steps"]:

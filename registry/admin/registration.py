@@ -9,11 +9,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from huitian.workdays import WorkingCalendar
 from registry import selectors, services
 from registry.admin.base import ReasonForm, RegistryAdmin
 from registry.models import RegistrationApplication, RegistrationDocument
+from registry.rules import REGISTRATION_CLERKS, REGISTRATION_DECIDERS
 
 RA = RegistrationApplication
 PAPER_FIELDS = [*RA.APPLICANT_FIELDS, "applicant"]
@@ -96,6 +98,20 @@ class RegistrationApplicationAdmin(RegistryAdmin):
     ]
     inlines = [DocumentInline, TransitionInline]
     actions = ["accept", "return_for_supplement", "approve", "reject"]
+    workflow_steps = {
+        "accept": StepRule(
+            "accept", perm="registry.accept_registration", roles=REGISTRATION_CLERKS
+        ),
+        "return_for_supplement": StepRule(
+            "return", perm="registry.return_registration", roles=REGISTRATION_CLERKS
+        ),
+        "approve": StepRule(
+            "approve", perm="registry.decide_registration", roles=REGISTRATION_DECIDERS
+        ),
+        "reject": StepRule(
+            "reject", perm="registry.decide_registration", roles=REGISTRATION_DECIDERS
+        ),
+    }
     add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF})
 
     def get_queryset(self, request):

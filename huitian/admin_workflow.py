@@ -1,0 +1,186 @@
+"""Workflow steps on the staff screens: buttons on a record's page, a role-aware dropdown.
+
+An admin declares which of its changelist actions take which step of the model's
+`huitian.workflow.Workflow`, the rule the service checks (`huitian.access.require`)
+and the roles that may take it at all:
+
+    workflow_steps = {
+        "accept_selected": StepRule("accept", perm="procurement.handle_need", roles=HANDLERS),
+    }
+
+Then, with no template of its own:
+
+- the change page shows the record's next steps the user may take as buttons (a step
+  whose source states hold the record's state, and whose rule the user passes); a step
+  a service's `why_not_…` refuses shows greyed with the reasons (`StepRule.why_not`);
+- a button runs the very action the changelist runs, on this one record (actions that
+  ask for a reason first show their intermediate page), then comes back to the record;
+- the action dropdown offers only the steps the user's roles may take;
+- an action that changed nothing and said nothing says so.
+
+The service stays the only judge: a button or an action that slips through is still
+refused by it, in words.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from huitian.access import grants
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """How a changelist action maps to a workflow step and who may take it."""
+
+    step: str  # a Step name in the model's workflow
+    perm: str = ""  # the rule the service requires on the record ("" = the scope decides)
+    roles: tuple | None = None  # staff roles that may take it at all (None: any writer)
+    perm_on: str = ""  # attribute of the record the rule is checked on ("" = the record)
+    why_not: Callable | None = None  # (obj, user) -> list of reasons the service would refuse
+    flow: str = "FLOW"  # the model's attribute that holds the Workflow
+
+
+def _queued(request) -> int:
+    storage = getattr(request, "_messages", None)
+    return len(getattr(storage, "_queued_messages", ()) or ())
+
+
+def _reporting(func, label: str):
+    """Wrap an action so that one which did nothing and said nothing says so."""
+
+    def run(modeladmin, request, queryset):
+        before = _queued(request)
+        response = func(modeladmin, request, queryset)
+        if response is None and _queued(request) == before:
+            modeladmin.message_user(
+                request,
+                _("Nothing was changed: none of the selected records could be “%(action)s”.")
+                % {"action": label},
+                messages.WARNING,
+            )
+        return response
+
+    run.__name__ = getattr(func, "__name__", "action")
+    return run
+
+
+class WorkflowActionsMixin:
+    """Step buttons on the change page and a role-aware action dropdown (see module doc)."""
+
+    workflow_steps: dict[str, StepRule] = {}
+
+    # --- who may --------------------------------------------------------------------
+    def role_may_take(self, request, rule: StepRule) -> bool:
+        user = request.user
+        if user.is_superuser:
+            return True
+        writing = [g for g in grants(user) if g.is_staff and g.can_write]
+        if rule.roles is None:
+            return bool(writing)
+        return any(g.role in rule.roles for g in writing)
+
+    def may_take(self, request, obj, rule: StepRule) -> bool:
+        if not self.role_may_take(request, rule):
+            return False
+        if not rule.perm:
+            return True
+        target = getattr(obj, rule.perm_on) if rule.perm_on else obj
+        return request.user.has_perm(rule.perm, target)
+
+    def workflow_of(self, rule: StepRule):
+        return getattr(self.model, rule.flow, None)
+
+    def next_steps(self, request, obj) -> list[dict]:
+        """The steps the user may take on `obj` now, each with its action and reasons."""
+        found = []
+        for action, rule in self.workflow_steps.items():
+            flow = self.workflow_of(rule)
+            if flow is None:
+                continue
+            step = flow[rule.step]
+            if getattr(obj, flow.field) not in step.source:
+                continue
+            if not self.may_take(request, obj, rule):
+                continue
+            reasons = list(rule.why_not(obj, request.user)) if rule.why_not else []
+            found.append(
+                {
+                    "action": action,
+                    "step": step.name,
+                    "label": step.label or step.name,
+                    "needs_note": step.needs_note,
+                    "reasons": reasons,
+                }
+            )
+        return found
+
+    def allowed_step_names(self, request, obj) -> set[str]:
+        return {s["step"] for s in self.next_steps(request, obj) if not s["reasons"]}
+
+    # --- the dropdown ---------------------------------------------------------------
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        kept = {}
+        for name, (func, action_name, description) in actions.items():
+            rule = self.workflow_steps.get(name)
+            if rule is not None and not self.role_may_take(request, rule):
+                continue
+            kept[name] = (_reporting(func, str(description)), action_name, description)
+        return kept
+
+    # --- the change page ------------------------------------------------------------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        wanted = self.workflow_steps and "workflow_buttons" not in extra_context
+        if wanted and request.method in ("GET", "HEAD"):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.has_view_or_change_permission(request, obj):
+                offered = self.get_actions(request)
+                extra_context["workflow_buttons"] = [
+                    s for s in self.next_steps(request, obj) if s["action"] in offered
+                ]
+                extra_context["workflow_step_url"] = reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_step",
+                    args=[obj.pk],
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, object_id):
+        """Run one workflow action on this record; back to its page unless it asks more."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        name = request.POST.get("action", "")
+        actions = self.get_actions(request)
+        if name not in self.workflow_steps or name not in actions:
+            raise PermissionDenied
+        queryset = self.get_queryset(request).filter(pk=obj.pk)
+        response = actions[name][0](self, request, queryset)
+        if response is not None:
+            return response
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        )
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if not self.workflow_steps:
+            return urls
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/step/",
+                self.admin_site.admin_view(self.step_view),
+                name=f"{info[0]}_{info[1]}_step",
+            ),
+            *urls,
+        ]
