@@ -184,3 +184,26 @@ class WorkflowActionsMixin:
             ),
             *urls,
         ]
+
+
+class AreaPickersMixin:
+    """Community and street pickers grouped under their street (<optgroup>), as on the
+    resident form (`huitian.forms.AreasByStreet`), instead of a flat list of ~150 names.
+    Autocomplete and raw-id fields are left as they are."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from huitian.forms import AreasByStreet
+        from huitian.models import Area
+
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            field is not None
+            and db_field.related_model is Area
+            and db_field.name not in self.get_autocomplete_fields(request)
+            and db_field.name not in self.raw_id_fields
+        ):
+            field.iterator = AreasByStreet
+            field.label_from_instance = lambda area: area.name
+            # Re-setting the queryset hands the widget the grouped choices.
+            field.queryset = field.queryset.select_related("parent").order_by("code")
+        return field

@@ -169,13 +169,21 @@ def my_needs(request):
 def need_queue(request):
     if not is_staff_user(request.user):
         raise Http404
+    from procurement.deadlines import URGENCY_ORDER, deadlines_of, urgency_annotated
+
     bucket = request.GET.get("bucket", "all")
     today = timezone.localdate()
-    soon = WorkingCalendar().add_working_days(today, selectors.NEAR_DUE_WORKING_DAYS)
-    page = Paginator(
-        selectors.needs_for_queue(request.user, bucket=bucket, today=today), 30
-    ).get_page(request.GET.get("page"))
-    rows = [(n, selectors.due_status(n, today, soon)) for n in page]
+    calendar = WorkingCalendar()
+    soon = calendar.add_working_days(today, selectors.NEAR_DUE_WORKING_DAYS)
+    # The most urgent first: the deadline running now (or missed) soonest on top.
+    queue = urgency_annotated(
+        selectors.needs_for_queue(request.user, bucket=bucket, today=today)
+    ).order_by(*URGENCY_ORDER)
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    rows = [
+        (n, selectors.due_status(n, today, soon), deadlines_of(n, today, soon, calendar))
+        for n in page
+    ]
     return render(request, "procurement/queue.html", {"page": page, "rows": rows, "bucket": bucket})
 
 

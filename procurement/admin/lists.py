@@ -16,17 +16,9 @@ from procurement.services import lists
 
 @admin.register(Topic)
 class TopicAdmin(ProcurementAdmin):
-    list_display = [
-        "title",
-        "area",
-        "category",
-        "need_count",
-        "max_urgency",
-        "state",
-        "needs_review",
-        "last_need_at",
-        "candidates_link",
-    ]
+    # Fewer, narrower columns so that 状态 and 对接 stay in view at 1280 px with the
+    # sidebar open; category and review are filters.
+    list_display = ["title", "area", "need_count", "state", "candidates_link"]
     list_filter = ["state", "needs_review", "category"]
     search_fields = ["title"]
     list_select_related = ["area", "category"]

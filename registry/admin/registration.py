@@ -3,6 +3,7 @@ services; the applicant's record is read-only here."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -115,7 +116,21 @@ class RegistrationApplicationAdmin(RegistryAdmin):
     add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF})
 
     def get_queryset(self, request):
-        return selectors.without_others_drafts(request.user, super().get_queryset(request))
+        qs = selectors.without_others_drafts(request.user, super().get_queryset(request))
+        # Urgency: accepted (the decision deadline runs), then submitted (waiting to be
+        # accepted), then with the applicant (returned, drafts), then decided.
+        return qs.annotate(
+            urgency=Case(
+                When(state=RA.State.ACCEPTED, then=Value(0)),
+                When(state=RA.State.SUBMITTED, then=Value(1)),
+                When(state__in=(RA.State.RETURNED, RA.State.DRAFT), then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+
+    def get_ordering(self, request):
+        return [F("urgency").asc(), F("decision_due").asc(nulls_last=True), "-created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -151,7 +166,7 @@ class RegistrationApplicationAdmin(RegistryAdmin):
         if left < 0:
             return format_html(
                 '<strong style="color:#b00">{}</strong>',
-                gettext("overdue by %(n)d") % {"n": -left},
+                gettext("overdue by %(n)d working days") % {"n": -left},
             )
         if left <= RA.NEAR_DUE_WORKING_DAYS:
             return format_html('<strong style="color:#b60">{}</strong>', left)
