@@ -28,9 +28,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from huitian.access import grants
 
@@ -71,7 +74,45 @@ def _reporting(func, label: str):
     return run
 
 
-class WorkflowActionsMixin:
+class _WordsHelper(HistoricalRecordContextHelper):
+    """History changes in words: choice labels, yes/no, a dash for nothing (not "None")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if getattr(field, "choices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, BooleanField):
+            return pgettext("history value", "Yes") if value else pgettext("history value", "No")
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryInWordsMixin:
+    """History pages in the clerk's words: a step's label as the change reason ("Reject",
+    not "reject"), state labels instead of codes, "—" instead of None."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _WordsHelper(self.model, historical_record)
+
+    def step_label(self, code: str) -> str:
+        from huitian.workflow import CREATION_STEPS, Workflow
+
+        for flow in vars(self.model).values():
+            if isinstance(flow, Workflow) and code in flow._by_name:
+                step = flow[code]
+                return str(step.label or step.name)
+        return str(CREATION_STEPS.get(code, code))
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        records = list(historical_records)
+        super().set_history_delta_changes(request, records, *args, **kwargs)
+        for record in records:
+            if record.history_change_reason:
+                record.history_change_reason = self.step_label(record.history_change_reason)
+
+
+class WorkflowActionsMixin(HistoryInWordsMixin):
     """Step buttons on the change page and a role-aware action dropdown (see module doc)."""
 
     workflow_steps: dict[str, StepRule] = {}

@@ -141,13 +141,16 @@ class RegistrationApplicationAdmin(RegistryAdmin):
     def create_with_service(self, request, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
         with self.refused_beside("home_area"):
-            return services.create_registration(
+            app = services.create_registration(
                 by=request.user,
                 data=data,
                 categories=form.cleaned_data.get("categories") or (),
                 paper=True,
                 submit=True,
             )
+        # The success message names the record as saved (已提交), not as first drafted.
+        app.refresh_from_db()
+        return app
 
     def change_with_service(self, request, obj, form):
         return obj  # every field is read-only: staff act through the actions

@@ -2,7 +2,6 @@
 topics (needs counts, flagged titles) before publishing; split and promote screens call
 the services."""
 
-
 import pytest
 from django.utils import timezone
 
