@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin
 from procurement.models import Disbursement, Donation, FoundationFund
@@ -119,6 +120,11 @@ class DisbursementAdmin(ProcurementAdmin):
     form = DisbursementForm
     inlines = [TransitionInline]
     actions = ["approve", "pay"]
+    # The fund's managers approve and pay (no staff role holds that by itself).
+    workflow_steps = {
+        name: StepRule(name, perm="procurement.approve_disbursement", perm_on="fund")
+        for name in ("approve", "pay")
+    }
     readonly_fields = [
         "fund",
         "beneficiary",
