@@ -122,7 +122,12 @@ class DisbursementAdmin(ProcurementAdmin):
     actions = ["approve", "pay"]
     # The fund's managers approve and pay (no staff role holds that by itself).
     workflow_steps = {
-        name: StepRule(name, perm="procurement.approve_disbursement", perm_on="fund")
+        name: StepRule(
+            name,
+            perm="procurement.approve_disbursement",
+            perm_on="fund",
+            why_not=lambda item, user: svc.why_not_disburse(item.fund, item.amount),
+        )
         for name in ("approve", "pay")
     }
     readonly_fields = [

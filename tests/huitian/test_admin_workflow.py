@@ -108,3 +108,34 @@ def test_needs_page_lists_only_steps_the_user_may_take(cast, client_as):
     assert 'value="accept"' in page and 'value="reject"' in page
     page = _page(client_as(cast.auditor), f"/admin/procurement/need/{need.pk}/change/")
     assert 'name="step"' not in page
+
+
+def test_a_step_the_service_would_refuse_shows_greyed_with_its_reason(cast, client_as):
+    from huitian.models import Role
+    from procurement.services import foundation as svc
+    from tests.conftest import make_user
+
+    manager = make_user("fund_manager", Role.COMMUNITY_STAFF, cast.area("110114011001"))
+    fund = svc.open_foundation_fund(
+        community=cast.area("110114011001"), rules="养老", managers=[manager], by=cast.street_a
+    )
+    svc.record_donation(
+        fund_id=fund.pk, amount="100", by=manager, donor_kind="company", donor_name="超市"
+    )
+    one = svc.request_disbursement(
+        fund_id=fund.pk, amount="80", purpose="a", beneficiary="b", by=manager
+    )
+    two = svc.request_disbursement(
+        fund_id=fund.pk, amount="80", purpose="c", beneficiary="d", by=manager
+    )
+    for item in (one, two):
+        svc.approve_disbursement(disbursement_id=item.pk, by=manager)
+    svc.pay_disbursement(disbursement_id=one.pk, by=manager)
+    page = _page(client_as(manager), f"/admin/procurement/disbursement/{two.pk}/change/")
+    blocked = page[page.index("workflow-step blocked") :]
+    assert "disabled" in blocked[:300] and "¥20.00" in blocked  # why_not_disburse's words
+    assert 'data-step="pay"' not in page  # no live button for it
+    # another community's clerk (not a manager) gets no step at all
+    other = client_as(cast.street_a).get(f"/admin/procurement/disbursement/{two.pk}/change/")
+    assert "workflow-step blocked" not in other.content.decode()
+    assert "data-step=" not in other.content.decode()
