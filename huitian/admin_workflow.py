@@ -16,7 +16,7 @@ Then, with no template of its own:
 - a button runs the very action the changelist runs, on this one record (actions that
   ask for a reason first show their intermediate page), then comes back to the record;
 - the action dropdown offers only the steps the user's roles may take;
-- an action that changed nothing and said nothing says so.
+- a step's action that moved no record and said nothing says so.
 
 The service stays the only judge: a button or an action that slips through is still
 refused by it, in words.
@@ -55,13 +55,17 @@ def _queued(request) -> int:
     return len(getattr(storage, "_queued_messages", ()) or ())
 
 
-def _reporting(func, label: str):
-    """Wrap an action so that one which did nothing and said nothing says so."""
+def _reporting(func, label: str, field: str):
+    """Wrap a step's action so that one which moved no record and said nothing says so."""
 
     def run(modeladmin, request, queryset):
         before = _queued(request)
+        states = dict(queryset.values_list("pk", field))
         response = func(modeladmin, request, queryset)
-        if response is None and _queued(request) == before:
+        if response is not None or _queued(request) != before:
+            return response
+        moved = dict(queryset.model._default_manager.filter(pk__in=states).values_list("pk", field))
+        if moved == states:
             modeladmin.message_user(
                 request,
                 _("Nothing was changed: none of the selected records could be “%(action)s”.")
@@ -171,9 +175,12 @@ class WorkflowActionsMixin(HistoryInWordsMixin):
         kept = {}
         for name, (func, action_name, description) in actions.items():
             rule = self.workflow_steps.get(name)
+            flow = self.workflow_of(rule) if rule is not None else None
             if rule is not None and not self.role_may_take(request, rule):
                 continue
-            kept[name] = (_reporting(func, str(description)), action_name, description)
+            if flow is not None:
+                func = _reporting(func, str(description), flow.field)
+            kept[name] = (func, action_name, description)
         return kept
 
     # --- the change page ------------------------------------------------------------

@@ -165,12 +165,20 @@ class DisbursementAdmin(ProcurementAdmin):
     def approve(self, request, queryset):
         for item in queryset:
             self.run_service(
-                request, svc.approve_disbursement, disbursement_id=item.pk, by=request.user
+                request,
+                svc.approve_disbursement,
+                disbursement_id=item.pk,
+                by=request.user,
+                success=_("Approved: %(b)s ¥%(a)s") % {"b": item.beneficiary, "a": item.amount},
             )
 
     @admin.action(description=_("Pay the selected disbursements"))
     def pay(self, request, queryset):
         for item in queryset:
             self.run_service(
-                request, svc.pay_disbursement, disbursement_id=item.pk, by=request.user
+                request,
+                svc.pay_disbursement,
+                disbursement_id=item.pk,
+                by=request.user,
+                success=_("Paid: %(b)s ¥%(a)s") % {"b": item.beneficiary, "a": item.amount},
             )

@@ -152,8 +152,21 @@ class TopicAdmin(ProcurementAdmin):
 
     @admin.action(description=_("Mark the masked titles as reviewed"))
     def mark_reviewed(self, request, queryset):
-        for topic in queryset.filter(needs_review=True):
-            self.run_service(request, lists.mark_topic_reviewed, topic_id=topic.pk, by=request.user)
+        flagged = list(queryset.filter(needs_review=True))
+        if not flagged:
+            self.message_user(
+                request,
+                _("Nothing was changed: none of the selected topics waits for review."),
+                messages.WARNING,
+            )
+        for topic in flagged:
+            self.run_service(
+                request,
+                lists.mark_topic_reviewed,
+                topic_id=topic.pk,
+                by=request.user,
+                success=_("Reviewed: %(t)s") % {"t": topic.title},
+            )
 
 
 @admin.register(NeedsList)

@@ -139,3 +139,33 @@ def test_a_step_the_service_would_refuse_shows_greyed_with_its_reason(cast, clie
     other = client_as(cast.street_a).get(f"/admin/procurement/disbursement/{two.pk}/change/")
     assert "workflow-step blocked" not in other.content.decode()
     assert "data-step=" not in other.content.decode()
+
+
+def test_a_step_action_that_moved_nothing_and_said_nothing_says_so(cast, rf):
+    from django.contrib.admin.sites import site
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from huitian.admin_workflow import _reporting
+
+    app = RegistrationFactory()
+    queryset = RegistrationApplication.objects.filter(pk=app.pk)
+    admin = site._registry[RegistrationApplication]
+
+    def request():
+        req = rf.post("/")
+        req.user = cast.district
+        req.session = {}
+        req._messages = FallbackStorage(req)
+        return req
+
+    silent = _reporting(lambda modeladmin, req, qs: None, "受理", "state")
+    req = request()
+    silent(admin, req, queryset)
+    assert [str(m) for m in req._messages] == ["没有任何改变：所选记录都不能“受理”。"]
+
+    def moves(modeladmin, req, qs):
+        qs.update(state="accepted")
+
+    req = request()
+    _reporting(moves, "受理", "state")(admin, req, queryset)
+    assert list(req._messages) == []  # it moved a record: nothing to add
