@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from huitian.access import has_role, is_staff_user, sees_contacts
@@ -164,9 +165,15 @@ class CalendarYearAdmin(ReferenceDataAdmin):
 class NotificationAdmin(ScopedAdmin):
     """Sent messages, read-only: nobody edits one (the recipient marks it read elsewhere)."""
 
-    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_display = ["title", "recipient", "kind_in_words", "created_at", "read_at"]
     list_select_related = ["recipient"]
     list_filter = ["kind"]
+
+    @admin.display(description=pgettext_lazy("notification", "kind"), ordering="kind")
+    def kind_in_words(self, obj):
+        from huitian.notice_kinds import kind_label
+
+        return kind_label(obj.kind)
 
     def has_add_permission(self, request):
         return False

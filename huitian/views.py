@@ -195,10 +195,13 @@ def area_directory(request):
 
 @login_required
 def notification_list(request):
+    from huitian.notice_kinds import kind_label
+
     page = Paginator(visible(request.user, Notification.objects.all()), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "huitian/notifications.html", {"page": page})
+    rows = [(n, kind_label(n.kind)) for n in page]
+    return render(request, "huitian/notifications.html", {"page": page, "rows": rows})
 
 
 def media_file(request, name):

@@ -13,4 +13,9 @@ BEAT_SCHEDULE = {
         "task": "procurement.expire_offers",
         "schedule": crontab(minute=5, hour=1),
     },
+    # Needs near or past their response or resolution deadline: the handling staff hear once.
+    "procurement-need-deadline-alerts": {
+        "task": "procurement.need_deadline_alerts",
+        "schedule": crontab(minute=30, hour="7-19"),
+    },
 }

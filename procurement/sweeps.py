@@ -15,3 +15,10 @@ def need_imports(batch_size: int) -> int:
     from procurement.services.imports import resume_stalled_imports
 
     return resume_stalled_imports(batch_size)
+
+
+@register_sweeper("procurement.need_deadline_alerts")
+def need_deadline_alerts(batch_size: int) -> int:
+    from procurement.services.alerts import send_need_deadline_alerts
+
+    return send_need_deadline_alerts(limit=batch_size)

@@ -40,3 +40,11 @@ def run_need_import(import_id: int) -> int:
     from procurement.services.imports import run_need_import as run
 
     return run(import_id=import_id).rows_done
+
+
+@shared_task(name="procurement.need_deadline_alerts", acks_late=True)
+def need_deadline_alerts() -> int:
+    """Tell the handling staff about needs near or past a deadline (each alert once)."""
+    from procurement.services.alerts import send_need_deadline_alerts
+
+    return send_need_deadline_alerts()

@@ -195,13 +195,21 @@ def my_needs(request):
 def need_queue(request):
     if not is_staff_user(request.user):
         raise Http404
+    from procurement.deadlines import URGENCY_ORDER, deadlines_of, urgency_annotated
+
     bucket = request.GET.get("bucket", "all")
     today = timezone.localdate()
-    soon = WorkingCalendar().add_working_days(today, selectors.NEAR_DUE_WORKING_DAYS)
-    page = Paginator(
-        selectors.needs_for_queue(request.user, bucket=bucket, today=today), 30
-    ).get_page(request.GET.get("page"))
-    rows = [(n, selectors.due_status(n, today, soon)) for n in page]
+    calendar = WorkingCalendar()
+    soon = calendar.add_working_days(today, selectors.NEAR_DUE_WORKING_DAYS)
+    # The most urgent first: the deadline running now (or missed) soonest on top.
+    queue = urgency_annotated(
+        selectors.needs_for_queue(request.user, bucket=bucket, today=today)
+    ).order_by(*URGENCY_ORDER)
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    rows = [
+        (n, selectors.due_status(n, today, soon), deadlines_of(n, today, soon, calendar))
+        for n in page
+    ]
     return render(request, "procurement/queue.html", {"page": page, "rows": rows, "bucket": bucket})
 
 
@@ -228,7 +236,13 @@ def offers_public(request):
     return render(
         request,
         "procurement/offers.html",
-        {"page": page, "groups": selectors.category_groups(), "category": category},
+        {
+            "page": page,
+            "groups": selectors.category_groups(),
+            "category": category,
+            "is_member": request.user.is_authenticated
+            and bool(selectors.member_organizations(request.user)),
+        },
     )
 
 
@@ -264,11 +278,118 @@ def offer_new(request):
     return render(request, "procurement/offer_form.html", {"form": form})
 
 
+def _offer_terms(d) -> dict:
+    return {
+        "category": d["category"],
+        "title": d["title"],
+        "description": d["description"],
+        "areas": list(d["areas"]),
+        "valid_until": d["valid_until"],
+        "capacity_per_month": d["capacity_per_month"],
+        "is_free": d["is_free"],
+        "price_min": d["price_min"],
+        "price_max": d["price_max"],
+    }
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
+def my_offers(request):
+    """The member's organizations' offers, with withdraw and renew (through the services)."""
+    orgs = selectors.member_organizations(request.user)
+    if not orgs:
+        raise Http404
+    offers = selectors.offers_of(orgs)
+    if request.method == "POST":
+        wanted = request.POST.get("offer", "")
+        offer = next((o for o in offers if str(o.pk) == wanted), None)
+        if offer is None:
+            raise Http404
+        action = request.POST.get("do", "")
+        try:
+            if action == "withdraw":
+                offer_svc.withdraw_offer(offer_id=offer.pk, by=request.user)
+                messages.success(request, _("Offer “%(t)s” withdrawn.") % {"t": offer.title})
+            elif action == "renew":
+                try:
+                    until = datetime.date.fromisoformat(request.POST.get("valid_until", ""))
+                except ValueError:
+                    until = None
+                offer_svc.renew_offer(offer_id=offer.pk, by=request.user, valid_until=until)
+                messages.success(
+                    request,
+                    _("Offer “%(t)s” renewed until %(d)s.") % {"t": offer.title, "d": until},
+                )
+        except SERVICE_ERRORS as exc:
+            for text in getattr(exc, "messages", None) or [str(getattr(exc, "detail", exc))]:
+                messages.error(request, text)
+        return redirect("procurement:my-offers")
+    return render(
+        request, "procurement/my_offers.html", {"offers": offers, "today": timezone.localdate()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, pk):
+    """The organization corrects one of its active offers."""
+    orgs = selectors.member_organizations(request.user)
+    offer = next((o for o in selectors.offers_of(orgs) if o.pk == pk), None) if orgs else None
+    if offer is None or offer.state != offer.State.ACTIVE:
+        raise Http404
+    initial = {
+        "organization": offer.organization_id,
+        "category": offer.category_id,
+        "title": offer.title,
+        "description": offer.description,
+        "areas": [a.pk for a in offer.areas.all()],
+        "valid_until": offer.valid_until,
+        "capacity_per_month": offer.capacity_per_month,
+        "is_free": offer.is_free,
+        "price_min": offer.price_min,
+        "price_max": offer.price_max,
+    }
+    form = OfferForm(
+        request.POST or None,
+        initial=initial,
+        organizations=[o for o in orgs if o.pk == offer.organization_id],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_svc.update_offer(
+                offer_id=offer.pk, by=request.user, **_offer_terms(form.cleaned_data)
+            )
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your offer is updated."))
+            return redirect("procurement:my-offers")
+    return render(request, "procurement/offer_form.html", {"form": form, "offer": offer})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def assigned_needs(request):
     """Needs assigned to the member's organizations (contacts masked)."""
     if not selectors.member_organizations(request.user):
         raise Http404
+    if request.method == "POST":
+        # Start or resolve one of them: the lifecycle services decide (serve_need).
+        need = get_visible_or_404(
+            request.user, selectors.assigned_needs(request.user), request.POST.get("need", "")
+        )
+        step = request.POST.get("step", "")
+        steps = {"start": svc.start_service, "resolve": svc.resolve_need}
+        if step in steps:
+            note = request.POST.get("note", "")[:1000]
+            try:
+                steps[step](need_id=need.pk, by=request.user, note=note)
+            except SERVICE_ERRORS as exc:
+                for text in getattr(exc, "messages", None) or [str(getattr(exc, "detail", exc))]:
+                    messages.error(request, text)
+            else:
+                messages.success(request, _("Done: %(title)s") % {"title": need.title})
+        return redirect("procurement:assigned-needs")
     page = Paginator(selectors.assigned_needs(request.user), 20).get_page(request.GET.get("page"))
     rows = [(n, mask_phone(n.contact_phone)) for n in page]
     return render(request, "procurement/assigned.html", {"page": page, "rows": rows})
@@ -351,9 +472,13 @@ def whistle_calls(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_candidates(request, pk):
-    """Staff see the ranked candidates for a topic, with the reasons, and confirm one."""
+    """Staff see the ranked candidates for a topic, with the reasons, and confirm one.
+
+    An organization's member sees why its own organization was matched or proposed for
+    the topic (its match and candidate rows only, never the others'), and confirms nothing.
+    """
     if not is_staff_user(request.user):
-        raise Http404
+        return _member_candidates(request, pk)
     topic = get_visible_or_404(request.user, selectors.topics_for(request.user), pk)
     form = ConfirmMatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -376,4 +501,29 @@ def topic_candidates(request, pk):
             "matches": topic.matches.select_related("organization"),
             "form": form,
         },
+    )
+
+
+def _member_candidates(request, pk):
+    orgs = selectors.member_organizations(request.user)
+    if not orgs or request.method != "GET":
+        raise Http404
+    topic = selectors.topic_for_members(pk)
+    if topic is None:
+        raise Http404
+    ids = {o.pk for o in orgs}
+    matches = [m for m in topic.matches.select_related("organization") if m.organization_id in ids]
+    candidates = []
+    if topic.state == topic.State.OPEN:
+        candidates = [
+            (rank, c)
+            for rank, c in enumerate(selectors.offer_candidates(topic), start=1)
+            if c.organization.pk in ids
+        ]
+    if not matches and not candidates:
+        raise Http404
+    return render(
+        request,
+        "procurement/candidates.html",
+        {"topic": topic, "member": True, "matches": matches, "ranked": candidates},
     )

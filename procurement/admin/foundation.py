@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin
 from procurement.models import Disbursement, Donation, FoundationFund
@@ -119,6 +120,16 @@ class DisbursementAdmin(ProcurementAdmin):
     form = DisbursementForm
     inlines = [TransitionInline]
     actions = ["approve", "pay"]
+    # The fund's managers approve and pay (no staff role holds that by itself).
+    workflow_steps = {
+        name: StepRule(
+            name,
+            perm="procurement.approve_disbursement",
+            perm_on="fund",
+            why_not=lambda item, user: svc.why_not_disburse(item.fund, item.amount),
+        )
+        for name in ("approve", "pay")
+    }
     readonly_fields = [
         "fund",
         "beneficiary",
@@ -154,12 +165,20 @@ class DisbursementAdmin(ProcurementAdmin):
     def approve(self, request, queryset):
         for item in queryset:
             self.run_service(
-                request, svc.approve_disbursement, disbursement_id=item.pk, by=request.user
+                request,
+                svc.approve_disbursement,
+                disbursement_id=item.pk,
+                by=request.user,
+                success=_("Approved: %(b)s ¥%(a)s") % {"b": item.beneficiary, "a": item.amount},
             )
 
     @admin.action(description=_("Pay the selected disbursements"))
     def pay(self, request, queryset):
         for item in queryset:
             self.run_service(
-                request, svc.pay_disbursement, disbursement_id=item.pk, by=request.user
+                request,
+                svc.pay_disbursement,
+                disbursement_id=item.pk,
+                by=request.user,
+                success=_("Paid: %(b)s ¥%(a)s") % {"b": item.beneficiary, "a": item.amount},
             )

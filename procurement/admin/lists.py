@@ -1,30 +1,51 @@
 """Topics, needs lists and purchase-service items: every write through `services.lists`."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin, RecordOnlyAdmin
-from procurement.models import NeedsList, PurchaseItem, Topic
+from procurement.models import Need, NeedsList, NeedsListEntry, PurchaseItem, Topic
+from procurement.rules import HANDLERS
 from procurement.services import lists
+
+
+class SplitForm(forms.Form):
+    """Which of the topic's needs move to a new topic, and its title."""
+
+    title = forms.CharField(
+        label=_("Title of the new topic"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty to use the first chosen need's title."),
+    )
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Needs to move"),
+        queryset=Need.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, topic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = topic.needs.order_by("created_at", "pk")
+        self.fields["needs"].label_from_instance = lambda n: f"{n.tracking_code} · {n.title}"
 
 
 @admin.register(Topic)
 class TopicAdmin(ProcurementAdmin):
-    list_display = [
-        "title",
-        "area",
-        "category",
-        "need_count",
-        "max_urgency",
-        "state",
-        "needs_review",
-        "last_need_at",
-        "candidates_link",
-    ]
+    # Fewer, narrower columns so that 状态 and 对接 stay in view at 1280 px with the
+    # sidebar open; category and review are filters.
+    list_display = ["title", "area", "need_count", "state", "candidates_link"]
     list_filter = ["state", "needs_review", "category"]
     search_fields = ["title"]
     list_select_related = ["area", "category"]
@@ -42,9 +63,67 @@ class TopicAdmin(ProcurementAdmin):
     fields = ["title", *readonly_fields]
     inlines = [TransitionInline]
     actions = ["merge_selected", "mark_reviewed"]
+    workflow_steps = {
+        "merge_selected": StepRule("merge", perm="procurement.edit_topic", roles=HANDLERS),
+    }
+
+    change_form_template = "admin/procurement/topic_change.html"
 
     def has_add_permission(self, request):
         return False  # topics come from grouping and splitting, never by hand
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/split/",
+                self.admin_site.admin_view(self.split_view),
+                name="procurement_topic_split",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        topic = self.get_object(request, unquote(object_id))
+        extra = dict(extra_context or {})
+        if topic is not None:
+            editor = request.user.has_perm("procurement.edit_topic", topic)
+            extra["can_split"] = editor and topic.state == Topic.State.OPEN and topic.need_count > 1
+            items = self.admin_site._registry.get(PurchaseItem)
+            extra["can_promote"] = bool(items and items.has_add_permission(request))
+        return super().change_view(request, object_id, form_url, extra)
+
+    def split_view(self, request, object_id):
+        """Move some of the topic's needs into a new topic (`split_topic`)."""
+        topic = self.get_object(request, unquote(object_id))
+        if topic is None:
+            raise Http404
+        if not request.user.has_perm("procurement.edit_topic", topic):
+            raise PermissionDenied
+        form = SplitForm(request.POST or None, topic=topic)
+        if request.method == "POST" and form.is_valid():
+            new = self.run_service(
+                request,
+                lists.split_topic,
+                topic_id=topic.pk,
+                need_ids=[n.pk for n in form.cleaned_data["needs"]],
+                title=form.cleaned_data["title"],
+                by=request.user,
+                success=_("Split: the chosen needs form a new topic."),
+            )
+            if new is not None:
+                return redirect("admin:procurement_topic_change", new.pk)
+        return TemplateResponse(
+            request,
+            "admin/procurement/topic_split.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Split the topic “%(t)s”") % {"t": topic.title},
+                "topic": topic,
+                "form": form,
+                "opts": self.opts,
+                "original": topic,
+            },
+        )
 
     def change_with_service(self, request, obj, form):
         return lists.rename_topic(
@@ -73,8 +152,21 @@ class TopicAdmin(ProcurementAdmin):
 
     @admin.action(description=_("Mark the masked titles as reviewed"))
     def mark_reviewed(self, request, queryset):
-        for topic in queryset.filter(needs_review=True):
-            self.run_service(request, lists.mark_topic_reviewed, topic_id=topic.pk, by=request.user)
+        flagged = list(queryset.filter(needs_review=True))
+        if not flagged:
+            self.message_user(
+                request,
+                _("Nothing was changed: none of the selected topics waits for review."),
+                messages.WARNING,
+            )
+        for topic in flagged:
+            self.run_service(
+                request,
+                lists.mark_topic_reviewed,
+                topic_id=topic.pk,
+                by=request.user,
+                success=_("Reviewed: %(t)s") % {"t": topic.title},
+            )
 
 
 @admin.register(NeedsList)
@@ -88,9 +180,15 @@ class NeedsListAdmin(RecordOnlyAdmin):
         "published_at",
         "published_by",
         "topics_to_review",
+        "topics_in_list",
     ]
     inlines = [TransitionInline]
     actions = ["compile_selected", "publish_selected"]
+    workflow_steps = {
+        "publish_selected": StepRule(
+            "publish", perm="procurement.publish_list", roles=(Role.DISTRICT_ADMIN,)
+        ),
+    }
 
     def _flagged(self, obj):
         return Topic.objects.filter(list_entries__needs_list=obj, needs_review=True).order_by("pk")
@@ -118,6 +216,44 @@ class NeedsListAdmin(RecordOnlyAdmin):
                     for t in flagged
                 ),
             ),
+        )
+
+    @admin.display(description=_("Topics in this list"))
+    def topics_in_list(self, obj):
+        """What publishing will show: every topic, its needs count and any flagged title."""
+        entries = (
+            NeedsListEntry.objects.filter(needs_list=obj)
+            .select_related("topic")
+            .order_by("rank", "pk")[:500]
+        )
+        if not entries:
+            return _("No topic yet: compile the list first.")
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    e.rank,
+                    reverse("admin:procurement_topic_change", args=[e.topic_id]),
+                    e.topic.title,
+                    e.need_count,
+                    e.resident_count,
+                    format_html("<strong>⚠ {}</strong>", e.topic.review_reason)
+                    if e.topic.needs_review
+                    else "",
+                )
+                for e in entries
+            ),
+        )
+        return format_html(
+            '<table class="full-width topics-in-list"><thead><tr><th>{}</th><th>{}</th>'
+            "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("rank"),
+            _("topic"),
+            _("needs"),
+            _("residents"),
+            _("to review"),
+            rows,
         )
 
     @admin.action(description=_("Compile (bring up to date)"))
@@ -162,6 +298,13 @@ class PurchaseItemAdmin(ProcurementAdmin):
     ]
     inlines = [TransitionInline]
     add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        topic = Topic.objects.filter(pk=request.GET.get("topic") or 0).first()
+        if topic is not None:
+            initial.setdefault("title", topic.title)
+        return initial
 
     def get_readonly_fields(self, request, obj=None):
         steps_only = ["state", "created_by", "created_at"]

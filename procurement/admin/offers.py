@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from procurement.admin.base import ProcurementAdmin, RecordOnlyAdmin
 from procurement.models import Match, Offer
 from procurement.services import offers as svc
@@ -26,6 +27,10 @@ class OfferAdmin(ProcurementAdmin):
     readonly_fields = ["state", "expiry_notice_sent_at", "created_at"]
     inlines = [TransitionInline]
     actions = ["withdraw_selected"]
+    # Only the offering organization's members withdraw (on the portal); staff never do.
+    workflow_steps = {
+        "withdraw_selected": StepRule("withdraw", perm="procurement.manage_offer", roles=()),
+    }
 
     def has_add_permission(self, request):
         # Organizations publish their offers on the portal; a superuser may enter one for them.

@@ -29,6 +29,13 @@ class Offer(models.Model):
             ),
             # Taken by the daily job (no person): the offer's valid-until date passed.
             Step("expire", (State.ACTIVE,), State.EXPIRED, pgettext_lazy("offer step", "Expire")),
+            # The organization extends an offer (again on the supply list if it had expired).
+            Step(
+                "renew",
+                (State.ACTIVE, State.EXPIRED),
+                State.ACTIVE,
+                pgettext_lazy("offer step", "Renew"),
+            ),
         ]
     )
 

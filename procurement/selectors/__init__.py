@@ -6,6 +6,7 @@ from procurement.selectors.lists import (  # noqa: F401
     published_entries,
     published_list_entries,
     published_lists,
+    topic_for_members,
     topics_for,
 )
 from procurement.selectors.matching import (  # noqa: F401
@@ -30,6 +31,7 @@ from procurement.selectors.offers import (  # noqa: F401
     category_groups,
     listed_organization,
     member_organizations,
+    offers_of,
 )
 from procurement.selectors.whistle import (  # noqa: F401
     responded_call_ids,

@@ -44,3 +44,17 @@ def published_list_entries(*, list_id: int | None = None, street: str = "", cate
             Q(topic__category__code=category) | Q(topic__category__parent__code=category)
         )
     return qs
+
+
+def topic_for_members(pk):
+    """A topic by id for an organization's member (the view shows only its own rows)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Topic.objects.exclude(state=Topic.State.MERGED)
+        .select_related("area", "category")
+        .filter(pk=pk)
+        .first()
+    )

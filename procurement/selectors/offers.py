@@ -52,3 +52,14 @@ def member_organizations(user) -> list:
 def category_groups():
     """The top-level categories in use, for the supply list's filter."""
     return Category.objects.filter(parent__isnull=True, is_active=True)
+
+
+def offers_of(organizations) -> list:
+    """Every offer of these organizations (any state), newest first, for their members."""
+    ids = [o.pk for o in organizations]
+    return list(
+        Offer.objects.filter(organization_id__in=ids)
+        .select_related("organization", "category")
+        .prefetch_related("areas")
+        .order_by("state", "-valid_until", "-pk")
+    )

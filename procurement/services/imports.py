@@ -20,7 +20,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -184,7 +184,7 @@ def _import_row(ctx: _Context, row: list, existing: set[str]) -> str:
                 by=ctx.by,
             )
     except ValidationError as exc:
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        return _refusal_in_words(exc)
     except IntegrityError:
         return SKIPPED
     except (OverflowError, ValueError):  # the working-day calendar ran off its years
@@ -351,3 +351,17 @@ def resume_stalled_imports(batch_size: int) -> int:
 
         send_task(task, stalled)
     return max(job.rows_done - before, 1)
+
+
+def _refusal_in_words(exc: ValidationError) -> str:
+    """A refused row's reasons as a clerk reads them: the column's name (标题, 内容), never
+    the field key ("text:"); a reason about the whole row has no prefix."""
+    parts = []
+    for key, messages in exc.message_dict.items():
+        text = " ".join(messages)
+        try:
+            label = str(Need._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            label = ""
+        parts.append(f"{label}：{text}" if label and key != NON_FIELD_ERRORS else text)
+    return "；".join(parts)

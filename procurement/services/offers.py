@@ -82,6 +82,89 @@ def withdraw_offer(*, offer_id: int, by: User, note: str = "") -> Offer:
     return offer
 
 
+def _check_terms(*, areas, valid_until, is_free, price_min, price_max) -> None:
+    errors = {}
+    if areas is not None and not areas:
+        errors["areas"] = _("Choose at least one community or street served.")
+    if valid_until is not None and valid_until <= timezone.localdate():
+        errors["valid_until"] = _("The date must be in the future.")
+    if is_free and (price_min or price_max):
+        errors["price_min"] = _("A free offer has no price.")
+    if not is_free and price_min is None:
+        errors["price_min"] = _("Give the price range of a paid offer.")
+    if price_min is not None and price_max is not None and price_min > price_max:
+        errors["price_max"] = _("The upper price must not be below the lower one.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def update_offer(
+    *,
+    offer_id: int,
+    by: User,
+    category: Category,
+    title: str,
+    description: str,
+    areas: list[Area],
+    valid_until: datetime.date,
+    capacity_per_month: int,
+    is_free: bool,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+) -> Offer:
+    """The organization corrects its active offer (the history keeps the old text)."""
+    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    require(by, "procurement.manage_offer", offer)
+    if offer.state != Offer.State.ACTIVE:
+        raise WorkflowError(
+            ErrorCode.NOT_ACTIVE, _("Only an active offer can be edited; renew it first.")
+        )
+    check_lengths(description=(description, limits.OFFER_DESCRIPTION))
+    _check_terms(
+        areas=areas,
+        valid_until=valid_until,
+        is_free=is_free,
+        price_min=price_min,
+        price_max=price_max,
+    )
+    offer.category, offer.title, offer.description = category, title, description
+    offer.capacity_per_month, offer.is_free = capacity_per_month, is_free
+    offer.price_min = price_min
+    offer.price_max = price_max if price_max is not None else price_min
+    if valid_until != offer.valid_until:
+        offer.valid_until, offer.expiry_notice_sent_at = valid_until, None
+    offer.full_clean()
+    offer._history_user = by
+    offer.save()
+    offer.areas.set(areas)
+    return offer
+
+
+@transaction.atomic
+def renew_offer(*, offer_id: int, by: User, valid_until: datetime.date, note: str = "") -> Offer:
+    """Extend an active or expired offer to a new date; an expired one is listed again."""
+    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    require(by, "procurement.manage_offer", offer)
+    if offer.organization.status != "active":
+        raise WorkflowError(
+            ErrorCode.ORGANIZATION_INACTIVE, _("Only an active organization can publish offers.")
+        )
+    if valid_until is None or valid_until <= max(offer.valid_until, timezone.localdate()):
+        raise ValidationError(
+            {"valid_until": _("Choose a date after the offer's current valid-until date.")}
+        )
+    offer.valid_until, offer.expiry_notice_sent_at = valid_until, None
+    move(
+        offer,
+        Offer.FLOW["renew"],
+        by=by,
+        note=note,
+        also=["valid_until", "expiry_notice_sent_at"],
+    )
+    return offer
+
+
 def expire_offers(*, today: datetime.date | None = None) -> dict[str, int]:
     """Daily: warn owners a week ahead, then expire offers past their date. Idempotent.
 

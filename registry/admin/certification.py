@@ -5,6 +5,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import ReferenceDataAdmin, TransitionInline
+from huitian.admin_workflow import StepRule
+from huitian.models import Role
 from registry import services
 from registry.admin.base import ReasonForm, RegistryAdmin
 from registry.models import Certification, CertificationBatch
@@ -33,6 +35,15 @@ class CertificationAdmin(RegistryAdmin):
     ]
     inlines = [TransitionInline]
     actions = ["certify", "refuse"]
+    workflow_steps = {
+        name: StepRule(
+            name,
+            perm="registry.decide_certification",
+            perm_on="organization",
+            roles=(Role.DISTRICT_ADMIN,),
+        )
+        for name in ("certify", "refuse")
+    }
 
     def has_add_permission(self, request):
         return False  # social enterprises apply through the API/portal

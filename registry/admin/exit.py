@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huitian.access import can_change, is_staff_user
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from registry import selectors, services
 from registry.admin.base import RegistryAdmin
@@ -76,6 +77,15 @@ class DeregistrationAdmin(RegistryAdmin):
     readonly_fields = ["state"]
     inlines = [AssetInline, TransitionInline]
     actions = ["start_liquidation", "deregister"]
+    workflow_steps = {
+        name: StepRule(
+            name,
+            perm="registry.manage_deregistration",
+            perm_on="organization",
+            roles=(Role.DISTRICT_ADMIN,),
+        )
+        for name in ("start_liquidation", "deregister")
+    }
     add_roles = frozenset({Role.DISTRICT_ADMIN})
 
     def save_formset(self, request, form, formset, change):

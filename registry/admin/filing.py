@@ -5,6 +5,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
+from huitian.models import Role
 from registry import services
 from registry.admin.base import ReasonForm, RegistryAdmin
 from registry.models import Filing
@@ -28,6 +30,16 @@ class FilingAdmin(RegistryAdmin):
     filter_horizontal = ["categories"]
     inlines = [TransitionInline]
     actions = ["pass_review", "return_filing", "file_group", "refuse"]
+    workflow_steps = {
+        "pass_review": StepRule(
+            "pass_review", perm="registry.review_filing", roles=(Role.COMMUNITY_STAFF,)
+        ),
+        "return_filing": StepRule(
+            "return", perm="registry.review_filing", roles=(Role.COMMUNITY_STAFF,)
+        ),
+        "file_group": StepRule("file", perm="registry.file_filing", roles=(Role.FEDERATION_STAFF,)),
+        "refuse": StepRule("refuse", perm="registry.file_filing", roles=(Role.FEDERATION_STAFF,)),
+    }
 
     def has_add_permission(self, request):
         return False  # groups file through the portal

@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from registry import selectors, services
 from registry.admin.base import RegistryAdmin
@@ -79,6 +80,12 @@ class OrganizationAdmin(RegistryAdmin):
     ]
     inlines = [TransitionInline]
     actions = ["suspend", "reactivate"]
+    workflow_steps = {
+        name: StepRule(
+            name, perm="registry.change_status", roles=(Role.DISTRICT_ADMIN,), flow="STATUS_FLOW"
+        )
+        for name in ("suspend", "reactivate")
+    }
     # New records are organizations registered elsewhere; filed groups come by filing.
     add_roles = frozenset({Role.DISTRICT_ADMIN})
     change_list_template = "admin/registry/organization/change_list.html"

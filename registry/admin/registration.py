@@ -3,17 +3,20 @@ services; the applicant's record is read-only here."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from huitian.workdays import WorkingCalendar
 from registry import selectors, services
 from registry.admin.base import ReasonForm, RegistryAdmin
 from registry.models import RegistrationApplication, RegistrationDocument
+from registry.rules import REGISTRATION_CLERKS, REGISTRATION_DECIDERS
 
 RA = RegistrationApplication
 PAPER_FIELDS = [*RA.APPLICANT_FIELDS, "applicant"]
@@ -96,10 +99,38 @@ class RegistrationApplicationAdmin(RegistryAdmin):
     ]
     inlines = [DocumentInline, TransitionInline]
     actions = ["accept", "return_for_supplement", "approve", "reject"]
+    workflow_steps = {
+        "accept": StepRule(
+            "accept", perm="registry.accept_registration", roles=REGISTRATION_CLERKS
+        ),
+        "return_for_supplement": StepRule(
+            "return", perm="registry.return_registration", roles=REGISTRATION_CLERKS
+        ),
+        "approve": StepRule(
+            "approve", perm="registry.decide_registration", roles=REGISTRATION_DECIDERS
+        ),
+        "reject": StepRule(
+            "reject", perm="registry.decide_registration", roles=REGISTRATION_DECIDERS
+        ),
+    }
     add_roles = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF})
 
     def get_queryset(self, request):
-        return selectors.without_others_drafts(request.user, super().get_queryset(request))
+        qs = selectors.without_others_drafts(request.user, super().get_queryset(request))
+        # Urgency: accepted (the decision deadline runs), then submitted (waiting to be
+        # accepted), then with the applicant (returned, drafts), then decided.
+        return qs.annotate(
+            urgency=Case(
+                When(state=RA.State.ACCEPTED, then=Value(0)),
+                When(state=RA.State.SUBMITTED, then=Value(1)),
+                When(state__in=(RA.State.RETURNED, RA.State.DRAFT), then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+
+    def get_ordering(self, request):
+        return [F("urgency").asc(), F("decision_due").asc(nulls_last=True), "-created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -110,13 +141,16 @@ class RegistrationApplicationAdmin(RegistryAdmin):
     def create_with_service(self, request, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
         with self.refused_beside("home_area"):
-            return services.create_registration(
+            app = services.create_registration(
                 by=request.user,
                 data=data,
                 categories=form.cleaned_data.get("categories") or (),
                 paper=True,
                 submit=True,
             )
+        # The success message names the record as saved (已提交), not as first drafted.
+        app.refresh_from_db()
+        return app
 
     def change_with_service(self, request, obj, form):
         return obj  # every field is read-only: staff act through the actions
@@ -135,7 +169,7 @@ class RegistrationApplicationAdmin(RegistryAdmin):
         if left < 0:
             return format_html(
                 '<strong style="color:#b00">{}</strong>',
-                gettext("overdue by %(n)d") % {"n": -left},
+                gettext("overdue by %(n)d working days") % {"n": -left},
             )
         if left <= RA.NEAR_DUE_WORKING_DAYS:
             return format_html('<strong style="color:#b60">{}</strong>', left)

@@ -54,7 +54,8 @@ def test_import_keeps_good_rows_and_reports_bad_ones(cast):
     refused = errors(job)
     assert [r for r, _reason in refused] == [4, 5, 6, 7]
     assert "999" in refused[0][1]
-    assert "contact_phone" in refused[1][1]
+    # the column in words, never the field key (issue 13, item 12)
+    assert refused[1][1].startswith("联系电话：") and "contact_phone" not in refused[1][1]
     need = Need.objects.get(external_ref="GD2026002")
     assert need.channel == "hotline_12345" and need.category.code == "parking"
     assert need.created_at.day == 20
