@@ -9,7 +9,7 @@ from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.routers import DefaultRouter
 
-from huitian.api import views
+from huitian.api import dashboards, views
 from huitian.api.guard import guarded
 from huitian.plugins import app_module
 
@@ -46,6 +46,10 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token_obtain"),
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token_refresh"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("dashboards/", dashboards.PanelListView.as_view(), name="dashboard-list"),
+    path("dashboards/<slug:key>/", dashboards.PanelView.as_view(), name="dashboard-panel"),
+    path("open-data/", dashboards.OpenDataListView.as_view(), name="open-data-list"),
+    path("open-data/<slug:key>/", dashboards.OpenDataView.as_view(), name="open-data-set"),
     *extra_patterns,
     path("", include(router.urls)),
 ]
