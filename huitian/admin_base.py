@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from huitian.access import can_change, grants, is_staff_user, sees_contacts, visible, writable
+from huitian.admin_export import ScopedExportMixin
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from huitian.models import Transition
 from huitian.workflow import WorkflowError
@@ -255,7 +256,11 @@ class DeclaredLookupsMixin:
 
 
 class ScopedAdmin(
-    ReadOnlyHistoryMixin, DeclaredLookupsMixin, ServiceFormsMixin, SimpleHistoryAdmin
+    ScopedExportMixin,
+    ReadOnlyHistoryMixin,
+    DeclaredLookupsMixin,
+    ServiceFormsMixin,
+    SimpleHistoryAdmin,
 ):
     # Which staff may add rows here (None: any writing staff role).
     add_roles: frozenset | None = None
