@@ -120,7 +120,7 @@ class ScopedExportMixin(ExportMixin):
             path(
                 "export/<str:fmt>/",
                 self.admin_site.admin_view(self.export_file),
-                name="%s_%s_export" % info,
+                name=f"{info[0]}_{info[1]}_export",
             ),
             *urls,
         ]
