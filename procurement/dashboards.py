@@ -540,14 +540,14 @@ def open_published_lists(year: int) -> list[dict]:
 
     rows = (
         NeedsList.objects.filter(state=NeedsList.State.PUBLISHED, period_start__year=year)
-        .annotate(entries=Count("entries"))
+        .annotate(entry_count=Count("entries"))
         .order_by("period_start")
     )
     return [
         {
             "period": f"{r.period_start.isoformat()} – {r.period_end.isoformat()}",
             "published": r.published_at.date().isoformat() if r.published_at else "",
-            "entries": r.entries,
+            "entries": r.entry_count,
         }
         for r in rows
     ]
