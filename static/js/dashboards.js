@@ -32,6 +32,7 @@
     }
     return {
       color: PALETTE,
+      animation: false,
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
@@ -58,6 +59,7 @@
       data.push([xs.indexOf(r[p.label_key]), ys.indexOf(r[p.y_key]), r[p.value_key] || 0]);
     });
     return {
+      animation: false,
       tooltip: { renderMode: "richText" },
       grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
       xAxis: { type: "category", data: xs, axisLabel: { rotate: 30, interval: 0, width: 80, overflow: "truncate" } },
@@ -72,7 +74,9 @@
     var col = seriesColumns(p)[0];
     return {
       color: PALETTE,
+      animation: false,
       tooltip: { renderMode: "richText" },
+      legend: { bottom: 0, type: "scroll" },
       series: [{ type: "pie", radius: ["35%", "70%"],
                  data: p.rows.map(function (r) { return { name: r[p.label_key], value: r[col.key] }; }) }]
     };
@@ -97,11 +101,20 @@
     var opt = option(p, el);
     chart.setOption(opt);
     if (p.drills) {
-      chart.on("click", function (params) {
-        var label = p.chart === "heatmap" ? opt.xAxis.data[params.value[0]] : params.name;
+      // The whole band of a bar (or the column of a heat-grid cell) is the target: easier
+      // on a phone than the bar itself, and it works for zero-height bars too.
+      chart.getZr().on("click", function (event) {
+        var point = [event.offsetX, event.offsetY];
+        if (!chart.containPixel("grid", point)) return;
+        var at = chart.convertFromPixel({ seriesIndex: 0 }, point);
+        var horizontal = opt.yAxis && opt.yAxis.type === "category" && p.chart !== "heatmap";
+        var index = Math.round(horizontal ? at[1] : at[0]);
+        var labels = horizontal ? opt.yAxis.data : opt.xAxis.data;
+        var label = labels && labels[index];
         var row = p.rows.filter(function (r) { return r[p.label_key] === label && r.area_id; })[0];
         if (row) drillTo(section, row.area_id);
       });
+      el.classList.add("dash-drills");
     }
     el.setAttribute("data-drawn", "true");
     window.addEventListener("resize", function () { chart.resize(); });
