@@ -65,7 +65,9 @@ def canvas_is_drawn(page, key) -> bool:
           if (!c || !c.width) return false;
           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
           let ink = 0;
-          for (let i = 0; i < d.length; i += 4) if (d[i + 3] && (d[i] < 200 || d[i + 1] < 200)) ink++;
+          for (let i = 0; i < d.length; i += 4) {
+            if (d[i + 3] && (d[i] < 200 || d[i + 1] < 200)) ink++;
+          }
           return ink > 200;
         }""",
         key,
@@ -142,7 +144,8 @@ def test_district_drills_down_switches_to_the_table_and_downloads(browser, live_
     assert table_numbers(page, "needs-by-area") == {longboyuan.name: 4}
     with page.expect_download() as info:
         page.get_by_test_id("csv-needs-by-area").click()
-    text = open(info.value.path(), encoding="utf-8-sig").read()
+    with open(info.value.path(), encoding="utf-8-sig") as f:
+        text = f.read()
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][:2] == ["区域", "受理需求数"]
     assert lines[1][:2] == [longboyuan.name, str(Need.objects.filter(community=longboyuan).count())]
