@@ -250,6 +250,11 @@ class Query:
         return countable(self.user, qs)
 
     @cached_property
+    def tree(self) -> dict[int, Node]:
+        """The area tree, read once per query (a roll-up looks up every row's area)."""
+        return area_tree()
+
+    @cached_property
     def area_ids(self) -> list[int]:
         return area_ids_under([self.area.path])
 
@@ -267,7 +272,7 @@ class Query:
 
     def child_of(self, area_id) -> Node | None:
         """The child of the chosen area that contains `area_id` (itself at community level)."""
-        tree = area_tree()
+        tree = self.tree
         node = tree.get(area_id)
         if node is None or not node.path.startswith(self.area.path):
             return None

@@ -36,6 +36,10 @@ def setup_world():
     for community, n in ((longboyuan, 4), (sibling, 2), (other_street, 3)):
         for _i in range(n):
             NeedFactory(community=community)
+    from tests.registry.factories import OrganizationFactory
+
+    OrganizationFactory(home_area=longboyuan)
+    OrganizationFactory(home_area=other_street, legal_form="community_group")
     make_user("e2e_district", Role.DISTRICT_ADMIN, Area.objects.get(code="110114"))
     make_user("e2e_street", Role.STREET_STAFF, Area.objects.get(code="110114011"))
     return longboyuan
@@ -152,6 +156,11 @@ def test_district_drills_down_switches_to_the_table_and_downloads(browser, live_
     # A panel with nothing to draw says so.
     assert page.get_by_test_id("empty-whistle").is_visible()
     page.screenshot(path=f"{SHOTS}/dashboard-community-1280.png", full_page=True)
+    # The registry's panels draw too (pies among them).
+    page.goto(f"{page.base_url}/dashboards/?app=registry")
+    page.locator('[data-chart="orgs-by-legal-form"][data-drawn="true"]').wait_for()
+    assert canvas_is_drawn(page, "orgs-by-legal-form")
+    page.screenshot(path=f"{SHOTS}/dashboard-registry-1280.png", full_page=True)
     assert page.evaluate("window.__csp") == []
     context.close()
 
