@@ -27,6 +27,7 @@
     };
     if (!horizontal && labels.length > 5) catAxis.axisLabel.rotate = 30;
     var valAxis = { type: "value" };
+    if (cols.every(function (c) { return c.kind === "int"; })) valAxis.minInterval = 1;
     if (cols.length && cols.every(function (c) { return c.kind === "rate"; })) {
       valAxis.max = 100; valAxis.axisLabel = { formatter: "{value}%" };
     }
