@@ -42,7 +42,7 @@ class PanelListView(APIView):
 
     permission_classes = [StaffOnly]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="dashboards_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(
             {
@@ -65,7 +65,9 @@ class PanelView(APIView):
 
     permission_classes = [StaffOnly]
 
-    @extend_schema(parameters=[AREA, PERIOD], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="dashboards_panel", parameters=[AREA, PERIOD], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request, key: str):
         panel = dash.get_panel(key)
         if panel is None:
@@ -86,7 +88,7 @@ class OpenDataListView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="open_data_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(
             {
@@ -108,7 +110,7 @@ class OpenDataView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="open_data_set", parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request, key: str):
         ds = open_data.declared_datasets().get(key)
         if ds is None:
