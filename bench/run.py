@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="queries, Redis round trips, cProfile, EXPLAIN"
     )
+    parser.add_argument(
+        "--only-dashboards", action="store_true", help="only the dashboard panel figures"
+    )
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -81,7 +84,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import dataset, endpoints, ledger, load
+    from bench import dashboards, dataset, endpoints, ledger, load
 
     print(f"database: {url}")
     if args.only_ledger:
@@ -93,10 +96,14 @@ def main() -> None:
 
         profiling.profile(ctx)
         return
+    if args.only_dashboards:
+        dashboards.bench_dashboards(ctx)
+        return
     if not args.only_load:
         dataset.bench_compile(ctx)
         endpoints.bench_endpoints(ctx)
         ledger.bench_ledger(args.ledger_entries, ctx["users"]["bench_district"])
+        dashboards.bench_dashboards(ctx)
     if not args.skip_load:
         load.bench_load(ctx, url=url, requests=args.load_requests, seconds=args.load_seconds)
 

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from huitian import views
+from huitian import views, views_dashboards
 from huitian.plugins import app_module
 
 admin.site.site_header = _("Huitian Social Organization Platform · Staff")
@@ -23,6 +23,13 @@ urlpatterns = [
     path("accounts/me/", views.account, name="account"),
     path("areas/", views.area_directory, name="area-directory"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("dashboards/", views_dashboards.dashboard, name="dashboard"),
+    re_path(
+        r"^dashboards/(?P<key>[a-z0-9_-]+)\.(?P<fmt>csv|xlsx)$",
+        views_dashboards.panel_download,
+        name="dashboard-download",
+    ),
+    path("open-data/", views_dashboards.open_data_page, name="open-data"),
     # Uploaded files, checked against the record they belong to (huitian/media.py).
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<name>.+)$", views.media_file, name="media"),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.urls import include, path
 from rest_framework import permissions, routers
 from rest_framework.routers import DefaultRouter
 
-from huitian.api import accounts, views
+from huitian.api import accounts, dashboards, views
 from huitian.api.guard import guarded
 from huitian.plugins import app_module
 
@@ -50,6 +50,10 @@ urlpatterns = [
     path("auth/sms-token/", accounts.CodeTokenView.as_view(), name="api_sms_token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/account/", accounts.AccountView.as_view(), name="api_me_account"),
+    path("dashboards/", dashboards.PanelListView.as_view(), name="dashboard-list"),
+    path("dashboards/<slug:key>/", dashboards.PanelView.as_view(), name="dashboard-panel"),
+    path("open-data/", dashboards.OpenDataListView.as_view(), name="open-data-list"),
+    path("open-data/<slug:key>/", dashboards.OpenDataView.as_view(), name="open-data-set"),
     *extra_patterns,
     path("", include(router.urls)),
 ]
