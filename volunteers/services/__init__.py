@@ -1,15 +1,25 @@
 """Every write of the volunteers app (verb-first, keyword-only)."""
 
 from volunteers.services.activities import (
+    cancel_activity,
     cancel_signup,
     check_in,
     check_out,
     confirm_hours,
     copy_activity,
+    edit_activity,
     issue_checkin_code,
     publish_activity,
     sign_up,
     why_not_copy,
+)
+from volunteers.services.fund import (
+    apply_for_grant,
+    approve_grant,
+    contribute,
+    fund_account,
+    pay_grant,
+    reject_grant,
 )
 from volunteers.services.people import (
     appoint_leader,
@@ -20,22 +30,62 @@ from volunteers.services.people import (
     leave_team,
     register_volunteer,
 )
+from volunteers.services.projects import (
+    ensure_practice_sites,
+    ensure_themes,
+    pick_project,
+    review_project,
+    revise_project,
+    submit_project,
+)
+from volunteers.services.training import (
+    cancel_enrolment,
+    enrol,
+    open_practice_base,
+    place_student,
+    publish_course,
+    record_attendance,
+    record_exam_result,
+    set_requirement,
+)
 
 __all__ = [
+    "apply_for_grant",
     "appoint_leader",
+    "approve_grant",
+    "cancel_activity",
+    "cancel_enrolment",
     "cancel_signup",
     "check_in",
     "check_out",
     "confirm_hours",
+    "contribute",
     "copy_activity",
     "create_team",
+    "edit_activity",
+    "enrol",
     "ensure_community_teams",
+    "ensure_practice_sites",
+    "ensure_themes",
+    "fund_account",
     "id_number_digest",
     "issue_checkin_code",
     "join_team",
     "leave_team",
+    "open_practice_base",
+    "pay_grant",
+    "pick_project",
+    "place_student",
     "publish_activity",
+    "publish_course",
+    "record_attendance",
+    "record_exam_result",
     "register_volunteer",
+    "reject_grant",
+    "review_project",
+    "revise_project",
+    "set_requirement",
     "sign_up",
+    "submit_project",
     "why_not_copy",
 ]
