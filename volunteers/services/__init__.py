@@ -1,6 +1,7 @@
 """Every write of the volunteers app (verb-first, keyword-only)."""
 
 from volunteers.services.activities import (
+    EDITABLE,
     cancel_activity,
     cancel_signup,
     check_in,
@@ -50,6 +51,7 @@ from volunteers.services.training import (
 )
 
 __all__ = [
+    "EDITABLE",
     "apply_for_grant",
     "appoint_leader",
     "approve_grant",
