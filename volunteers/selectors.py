@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -35,10 +36,18 @@ def with_places(qs: QuerySet, has_places: bool) -> QuerySet:
 
 
 def verified_hours(volunteer: Volunteer) -> Decimal:
-    total = Signup.objects.filter(volunteer=volunteer, hours_confirmed_at__isnull=False).aggregate(
-        total=Sum("hours")
-    )["total"]
-    return total or Decimal("0.00")
+    """Total confirmed hours: one indexed SUM, sent as plain SQL (the hot read of the
+    app's "my hours": building the ORM aggregate cost several times the query itself)."""
+    with connection.cursor() as cur:
+        cur.execute(_VERIFIED_HOURS_SQL, [volunteer.pk])
+        total = cur.fetchone()[0]
+    return total if total is not None else Decimal("0.00")
+
+
+_VERIFIED_HOURS_SQL = (
+    f'SELECT SUM("hours") FROM "{Signup._meta.db_table}" '
+    'WHERE "volunteer_id" = %s AND "hours_confirmed_at" IS NOT NULL'
+)
 
 
 def service_record(volunteer: Volunteer) -> QuerySet:
