@@ -35,7 +35,7 @@ class Course(models.Model):
         PUBLISHED = "published", pgettext_lazy("course state", "Open")
         CANCELLED = "cancelled", pgettext_lazy("course state", "Cancelled")
 
-    topic = models.CharField(_("topic"), max_length=COURSE_TITLE_MAX)
+    topic = models.CharField(pgettext_lazy("course", "topic"), max_length=COURSE_TITLE_MAX)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
     teacher = models.CharField(_("teacher"), max_length=TEACHER_MAX)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
@@ -158,7 +158,9 @@ class ExamResult(models.Model):
     enrolment = models.OneToOneField(
         Enrolment, verbose_name=_("enrolment"), on_delete=models.PROTECT, related_name="exam"
     )
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    level = models.CharField(
+        pgettext_lazy("qualification", "level"), max_length=16, choices=Level.choices
+    )
     exam_year = models.PositiveSmallIntegerField(_("exam year"))
     passed = models.BooleanField(_("passed"))
     recorded_by = models.ForeignKey(
