@@ -141,7 +141,11 @@ def bench_volunteers(volunteers: int, checkins: int, district=None) -> dict:
             return cur.fetchone()[0]
 
     assert selectors.verified_hours(one) == raw_hours()
-    ours, floor = _best(lambda: selectors.verified_hours(one), 20), _best(raw_hours, 20)
+    # Sub-millisecond reads on a shared machine: many rounds, the two interleaved.
+    ours = floor = float("inf")
+    for _ in range(10):
+        ours = min(ours, _best(lambda: selectors.verified_hours(one), 50))
+        floor = min(floor, _best(raw_hours, 50))
     figures = {"hours_ms": ours * 1000, "hours_floor_ms": floor * 1000}
     print(
         f"  one volunteer's verified hours: {ours * 1000:.2f} ms vs raw SUM {floor * 1000:.2f} ms "
