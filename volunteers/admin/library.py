@@ -44,6 +44,9 @@ class StepsAdmin(ScopedAdmin):
     def note(self, request) -> str:
         return request.POST.get("note", "")
 
+    def get_inlines(self, request, obj):
+        return super().get_inlines(request, obj) if obj is not None else []  # a log of steps
+
 
 @admin.register(ProjectTheme)
 class ProjectThemeAdmin(ReferenceDataAdmin):
