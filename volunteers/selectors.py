@@ -201,11 +201,14 @@ def public_grants(*, year: int | None = None) -> QuerySet:
 
 
 def fund_figures() -> dict:
-    from volunteers.services.fund import committed, fund_account
+    """Balance, promised (approved, unpaid) and free; reads only (the account may not exist yet)."""
+    from huitian.models import LedgerAccount
+    from volunteers.services.fund import FUND_CODE, committed
 
-    account = fund_account()
+    balance = LedgerAccount.objects.filter(code=FUND_CODE).values_list("balance", flat=True).first()
+    balance = balance if balance is not None else Decimal("0.00")
     promised = committed()
-    return {"balance": account.balance, "committed": promised, "free": account.balance - promised}
+    return {"balance": balance, "committed": promised, "free": balance - promised}
 
 
 # --- Training (V5) ---------------------------------------------------------------------

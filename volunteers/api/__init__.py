@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from huitian.access import get_visible_or_404
 from huitian.api.actions import ScopedActionsMixin
 from huitian.api.idempotency import idempotent
+from huitian.api.permissions import ReadOnlyRolesWriteNothing
 from huitian.models import Area
 from volunteers import selectors, services
 from volunteers import serializers as s
@@ -126,7 +127,8 @@ class VolunteerRegistrationView(APIView):
     Idempotent: a retry with the same Idempotency-Key returns the first answer, and
     registering again with the same ID number returns the existing record (200)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    # A plain view, not behind the kernel router's guard: read-only roles refused here too.
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyRolesWriteNothing]
 
     @extend_schema(
         summary=gettext_lazy(
