@@ -69,6 +69,13 @@ def main() -> None:
     parser.add_argument(
         "--only-dashboards", action="store_true", help="only the dashboard panel figures"
     )
+    parser.add_argument(
+        "--volunteers", type=int, default=int(os.environ.get("BENCH_VOLUNTEERS", 100_000))
+    )
+    parser.add_argument(
+        "--checkins", type=int, default=int(os.environ.get("BENCH_CHECKINS", 2_000_000))
+    )
+    parser.add_argument("--only-volunteers", action="store_true", help="only volunteers figures")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -84,11 +91,14 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import dashboards, dataset, endpoints, ledger, load
+    from bench import dashboards, dataset, endpoints, ledger, load, volunteers
 
     print(f"database: {url}")
     if args.only_ledger:
         ledger.bench_ledger(args.ledger_entries, ledger.district_user())
+        return
+    if args.only_volunteers:
+        volunteers.bench_volunteers(args.volunteers, args.checkins)
         return
     ctx = dataset.prepare(args.needs, regenerate=args.regenerate)
     if args.profile:
@@ -104,6 +114,7 @@ def main() -> None:
         endpoints.bench_endpoints(ctx)
         ledger.bench_ledger(args.ledger_entries, ctx["users"]["bench_district"])
         dashboards.bench_dashboards(ctx)
+        volunteers.bench_volunteers(args.volunteers, args.checkins, ctx["users"]["bench_district"])
     if not args.skip_load:
         load.bench_load(ctx, url=url, requests=args.load_requests, seconds=args.load_seconds)
 

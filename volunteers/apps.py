@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VolunteersConfig(AppConfig):
-    """Volunteers, teams, activities and verified hours (V1–V2; V3–V5 to come)."""
+    """Volunteers and teams, activities and verified hours, practice projects, the volunteer
+    fund and the training college (V1–V5)."""
 
     name = "volunteers"
     verbose_name = _("Volunteers and training")
@@ -18,5 +19,20 @@ class VolunteersConfig(AppConfig):
             "url_name": "volunteers:my-hours",
             "title": _("My service hours and certificate"),
             "description": _("Verified hours confirmed by organizers; a printable certificate."),
+        },
+        {
+            "url_name": "volunteers:projects",
+            "title": _("Civilization practice project library"),
+            "description": _("Brand projects reviewed into the library, by theme."),
+        },
+        {
+            "url_name": "volunteers:fund",
+            "title": _("Volunteer Huitian special fund"),
+            "description": _("What the fund holds and the grants it made to volunteer teams."),
+        },
+        {
+            "url_name": "volunteers:courses",
+            "title": _("Huitian Social Innovation College"),
+            "description": _("Courses, enrolment and your continuing-education hours."),
         },
     ]

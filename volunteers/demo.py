@@ -1,5 +1,7 @@
 """Demo data: a team for every community, volunteers, past activities with check-ins and
-confirmed hours, upcoming ones with sign-ups, and a copied activity (复制推广).
+confirmed hours, upcoming ones with sign-ups, a copied activity (复制推广), projects in the
+practice library picked by a station, fund grants paid through the ledger, and college
+courses with attendance, an exam class with pass records and a practice base.
 
 Idempotent (natural keys: usernames, activity title + community). Upcoming activities go
 through the services; past ones cannot (nothing is published in the past), so their
@@ -14,7 +16,19 @@ from stdnum.cn import ric
 
 from huitian.models import Area, Role
 from volunteers import services
-from volunteers.models import Activity, DutyKind, Signup, Team, Volunteer
+from volunteers.models import (
+    Activity,
+    Course,
+    DutyKind,
+    Enrolment,
+    Grant,
+    PracticeBase,
+    PracticeProject,
+    PracticeSite,
+    Signup,
+    Team,
+    Volunteer,
+)
 
 # Placeholders: the plan names the 社区八大员 without listing them; staff edit the list.
 DUTY_KINDS = [
@@ -170,10 +184,146 @@ def seed(*, users: dict, stdout) -> None:
             starts_at=starts,
             ends_at=starts + datetime.timedelta(hours=3),
         )
+    _library(users, community)
+    _fund(district, team)
+    _college(users, district)
     hours = sum(
         (s.hours for s in Signup.objects.filter(hours_confirmed_at__isnull=False)), Decimal(0)
     )
     stdout.write(
         f"volunteers: {teams} teams created, {Volunteer.objects.count()} volunteers, "
-        f"{Activity.objects.count()} activities, {hours} confirmed hours"
+        f"{Activity.objects.count()} activities, {hours} confirmed hours; "
+        f"{PracticeProject.objects.filter(state='in_library').count()} projects in the library, "
+        f"{Grant.objects.count()} fund grants, {Course.objects.count()} courses "
+        f"with {Enrolment.objects.filter(attended_at__isnull=False).count()} attendances"
     )
+
+
+THEMES = ["理论宣讲", "文化服务", "邻里互助", "助老扶幼", "生态环保", "平安建设"]
+PROJECTS = [
+    ("回天红色宣讲团", "党员志愿者进楼门讲政策、讲身边事，每月一场。", [0], True),
+    ("楼门守望计划", "楼门长带动邻里互助，独居老人每日一问候。", [2, 3], True),
+    ("绿色回天·垃圾分类指导", "桶前值守与入户指导，分类准确率月度公示。", [4], True),
+    ("社区少儿书法课堂", "周末书法公益课，面向双职工家庭儿童。", [1, 3], False),
+]
+GRANTS = [
+    ("助老送餐保温餐箱", "为独居老人送餐购置保温餐箱20个。", "3000", "paid"),
+    ("志愿者培训教材", "印制社区志愿者培训手册200册。", "1500", "approved"),
+    ("夜间巡逻装备", "反光背心与手电筒。", "2000", "submitted"),
+]
+COURSES = [
+    # topic, teacher, audience, days from now, hours, kind
+    ("社区议事协商实务", "李教授", "community_worker", -20, "3", "regular"),
+    ("社会组织财务规范", "张会计师", "org_staff", -10, "2", "regular"),
+    ("志愿服务项目设计", "王老师", "volunteer", 6, "2", "regular"),
+    ("助理社会工作师考前辅导", "陈老师", "social_worker", -30, "6", "exam_prep"),
+]
+
+
+def _library(users: dict, community: Area) -> None:
+    from huitian.access import forget_grants, organization_ids
+    from registry.models import Organization
+
+    member = users.get(Role.ORG_MEMBER)
+    if member is None:
+        return
+    forget_grants(member)
+    org = Organization.objects.filter(pk__in=organization_ids(member)).first()
+    if org is None:
+        return
+    themes = services.ensure_themes(THEMES)
+    services.ensure_practice_sites()
+    district = users[Role.DISTRICT_ADMIN]
+    point = PracticeSite.objects.get(area=community)
+    for title, summary, picks, accept in PROJECTS:
+        if PracticeProject.objects.filter(title=title).exists():
+            continue
+        project = services.submit_project(
+            by=member,
+            organization=org,
+            title=title,
+            summary=summary,
+            themes=[themes[i] for i in picks],
+        )
+        if accept:
+            services.review_project(project_id=project.pk, by=district, step="accept")
+            services.pick_project(
+                site_id=point.pk,
+                project_id=project.pk,
+                by=users[Role.COMMUNITY_STAFF],
+                purpose="社区新时代文明实践站年度活动",
+            )
+
+
+def _fund(district, team: Team) -> None:
+    if Grant.objects.exists():
+        return
+    services.contribute(amount="50000", by=district, note="区财政拨付志愿回天专项基金")
+    for title, purpose, amount, state in GRANTS:
+        grant = services.apply_for_grant(
+            team_id=team.pk, by=district, title=title, purpose=purpose, amount=amount
+        )
+        if state in ("approved", "paid"):
+            services.approve_grant(grant_id=grant.pk, by=district)
+        if state == "paid":
+            services.pay_grant(grant_id=grant.pk, by=district)
+
+
+def _college(users: dict, district) -> None:
+    if Course.objects.exists():
+        return
+    district_area = Area.objects.get(level=Area.Level.DISTRICT)
+    year = timezone.localdate().year
+    for audience, hours in (("community_worker", "6"), ("org_staff", "4"), ("volunteer", "2")):
+        services.set_requirement(by=district, year=year, audience=audience, hours=hours)
+    learners = [users[Role.COMMUNITY_STAFF], users[Role.STREET_STAFF], users[Role.RESIDENT]]
+    base = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    for topic, teacher, audience, days, hours, kind in COURSES:
+        starts = base + datetime.timedelta(days=days)
+        course = services.publish_course(
+            by=district,
+            topic=topic,
+            teacher=teacher,
+            audience=audience,
+            place="回天社会创新学院（回龙观）",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=3),
+            capacity=30,
+            credit_hours=hours,
+            area=district_area,
+            kind=kind,
+        )
+        if days > 0:
+            continue
+        # Enrolled before it began (the rows say so), attendance recorded after.
+        for i, person in enumerate(learners):
+            enrolment = Enrolment.objects.create(course=course, person=person, audience=audience)
+            if i < 2:
+                services.record_attendance(enrolment_id=enrolment.pk, by=district)
+            if kind == "exam_prep":
+                services.record_exam_result(
+                    enrolment_id=enrolment.pk,
+                    by=district,
+                    level="assistant",
+                    exam_year=year,
+                    passed=i != 1,
+                )
+    if not PracticeBase.objects.exists():
+        community = Area.objects.get(code="110114011001")
+        practice = services.open_practice_base(
+            by=district,
+            name="回天社会工作实践基地",
+            university="北京工业大学",
+            area=community,
+            capacity=4,
+        )
+        today = timezone.localdate()
+        for name, major in (("张同学", "社会工作"), ("李同学", "社会学")):
+            services.place_student(
+                base_id=practice.pk,
+                by=district,
+                student_name=name,
+                major=major,
+                starts_on=today,
+                ends_on=today + datetime.timedelta(days=90),
+            )

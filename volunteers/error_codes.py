@@ -27,3 +27,21 @@ class ErrorCode(enum.StrEnum):
     HOURS_BEYOND_SPAN = "hours_beyond_span"
     HOURS_ALREADY_CONFIRMED = "hours_already_confirmed"
     NOT_SUCCESSFUL = "not_successful"
+    ACTIVITY_STARTED = "activity_started"
+    ACTIVITY_CANCELLED = "activity_cancelled"
+    PLACES_BELOW_TAKEN = "places_below_taken"
+    # Practice projects
+    NOT_IN_LIBRARY = "not_in_library"
+    ALREADY_PICKED = "already_picked"
+    # Volunteer fund
+    BEYOND_FUND = "beyond_fund"
+    # Training
+    COURSE_CLOSED = "course_closed"
+    ALREADY_ENROLLED = "already_enrolled"
+    COURSE_FULL = "course_full"
+    NOT_ENROLLED = "not_enrolled"
+    ATTENDANCE_TOO_EARLY = "attendance_too_early"
+    ALREADY_ATTENDED = "already_attended"
+    NOT_EXAM_PREP = "not_exam_prep"
+    RESULT_RECORDED = "result_recorded"
+    BASE_FULL = "base_full"

@@ -71,3 +71,34 @@ rules.add_perm("volunteers.organize_activity", rules.is_superuser | organizes)
 rules.add_perm("volunteers.manage_team", rules.is_superuser | manages_team)
 rules.add_perm("volunteers.manage_volunteer", rules.is_superuser | manages_volunteer)
 rules.add_perm("volunteers.staff_of_community", rules.is_superuser | staff_of_community)
+
+
+# The district's volunteer federation and district administrators review the project
+# library, the volunteer fund and run the college; street staff run their own courses.
+DISTRICT_REVIEWERS = (Role.DISTRICT_ADMIN, Role.FEDERATION_STAFF)
+
+
+def _district():
+    from huitian.models import Area
+
+    return Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first()
+
+
+@rules.predicate
+def reviews_district(user):
+    return staff_in(user, _district(), DISTRICT_REVIEWERS)
+
+
+@rules.predicate
+def submits_project(user, organization):
+    return organization is not None and organization.pk in organization_ids(user)
+
+
+@rules.predicate
+def staff_of_area(user, area):
+    return area is not None and staff_in(user, area, ORGANIZER_STAFF)
+
+
+rules.add_perm("volunteers.review_district", rules.is_superuser | reviews_district)
+rules.add_perm("volunteers.submit_project", rules.is_superuser | submits_project)
+rules.add_perm("volunteers.staff_of_area", rules.is_superuser | staff_of_area)

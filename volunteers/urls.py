@@ -12,4 +12,8 @@ urlpatterns = [
     path("volunteers/activities/<int:pk>/copy/", views.copy, name="copy"),
     path("volunteers/me/hours/", views.my_hours, name="my-hours"),
     path("volunteers/me/certificate/", views.certificate, name="certificate"),
+    path("volunteers/projects/", views.project_library, name="projects"),
+    path("volunteers/fund/", views.fund, name="fund"),
+    path("volunteers/courses/", views.courses, name="courses"),
+    path("volunteers/training/report/", views.training_report, name="training-report"),
 ]

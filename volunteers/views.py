@@ -205,3 +205,98 @@ def copy(request, pk):
         "volunteers/copy.html",
         {"activity": activity, "form": form, "reasons": services.why_not_copy(activity=activity)},
     )
+
+
+# --- 新时代文明实践项目库 (public) ---------------------------------------------------------
+
+
+def project_library(request):
+    from volunteers.models import ProjectTheme
+
+    theme = request.GET.get("theme", "")
+    theme_id = int(theme) if theme.isdigit() and len(theme) < 18 else None
+    page = Paginator(selectors.project_library(theme=theme_id), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "volunteers/projects.html",
+        {
+            "page": page,
+            "themes": ProjectTheme.objects.filter(is_active=True),
+            "theme": theme_id,
+        },
+    )
+
+
+# --- 志愿回天专项基金 (public) --------------------------------------------------------------
+
+
+def fund(request):
+    page = Paginator(selectors.public_grants(), 30).get_page(request.GET.get("page"))
+    return render(
+        request, "volunteers/fund.html", {"page": page, "figures": selectors.fund_figures()}
+    )
+
+
+# --- 回天社会创新学院 ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def courses(request):
+    from django.utils import timezone
+
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{_login()}?next={request.path}")
+        course_id = request.POST.get("course", "")
+        if course_id.isdigit() and len(course_id) < 18:
+            from volunteers.models import Course
+
+            course = get_visible_or_404(request.user, Course.objects.all(), course_id)
+            try:
+                services.enrol(course_id=course.pk, by=request.user)
+            except SERVICE_ERRORS as exc:
+                messages.error(request, getattr(exc, "detail", None) or " ".join(exc.messages))
+            else:
+                messages.success(request, _("You are enrolled."))
+        return redirect("volunteers:courses")
+    year = timezone.localdate().year
+    mine = set()
+    earned = None
+    if request.user.is_authenticated:
+        from volunteers.models import Enrolment
+
+        mine = set(
+            Enrolment.objects.filter(
+                person=request.user, state=Enrolment.State.ENROLLED
+            ).values_list("course_id", flat=True)
+        )
+        earned = selectors.training_hours(request.user, year)
+    page = Paginator(selectors.courses_for(request.user, upcoming_only=True), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "volunteers/courses.html",
+        {"page": page, "mine": mine, "earned": earned, "year": year},
+    )
+
+
+@login_required
+def training_report(request):
+    """Staff: who is short of the year's continuing-education hours, in their areas."""
+    from django.utils import timezone
+
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() and len(year_param) == 4 else None
+    year = year or timezone.localdate().year
+    short_only = request.GET.get("all") != "1"
+    rows = selectors.training_report(request.user, year, short_only=short_only)
+    return render(
+        request,
+        "volunteers/training_report.html",
+        {"rows": rows, "year": year, "short_only": short_only},
+    )

@@ -36,11 +36,13 @@ STAFF_ROLES = frozenset(
 # Roles that read within their area but never change ordinary records. An
 # evaluator writes only what its own services allow (reviews, evaluations).
 READ_ONLY_ROLES = frozenset({Role.EVALUATOR, Role.AUDITOR})
-# Which area level each role is assigned at (None: any level; absent: no area).
+# Which area level(s) each role is assigned at (None: any level; absent: no area).
+# Federation staff work for a street's federation or, at district level, for the
+# district federation (the volunteer federation that sees every team in the district).
 ROLE_AREA_LEVEL = {
     Role.DISTRICT_ADMIN: Area.Level.DISTRICT,
     Role.STREET_STAFF: Area.Level.STREET,
-    Role.FEDERATION_STAFF: Area.Level.STREET,
+    Role.FEDERATION_STAFF: (Area.Level.STREET, Area.Level.DISTRICT),
     Role.COMMUNITY_STAFF: Area.Level.COMMUNITY,
     Role.EVALUATOR: None,
     Role.AUDITOR: Area.Level.DISTRICT,
@@ -112,11 +114,15 @@ class RoleAssignment(models.Model):
             if not self.area_id:
                 raise ValidationError({"area": _("Staff roles are held in an area.")})
             level = ROLE_AREA_LEVEL.get(self.role)
-            if level and self.area.level != level:
+            levels = (level,) if isinstance(level, str) else (level or ())
+            if levels and self.area.level not in levels:
                 raise ValidationError(
                     {
                         "area": _("A %(role)s is assigned at %(level)s level.")
-                        % {"role": self.get_role_display(), "level": Area.Level(level).label}
+                        % {
+                            "role": self.get_role_display(),
+                            "level": "/".join(str(Area.Level(lv).label) for lv in levels),
+                        }
                     }
                 )
         if self.role == Role.ORG_MEMBER and not self.organization_id:

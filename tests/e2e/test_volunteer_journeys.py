@@ -108,3 +108,72 @@ def test_sign_up_check_in_confirmed_hours_certificate(page, browser):
     expect(page.locator("nav").first).to_be_hidden()  # print CSS: the certificate alone
     expect(page.get_by_role("link", name="返回我的时长")).to_be_hidden()
     shot(page, "09-certificate-print")
+
+
+def test_library_fund_and_college_on_a_phone(page):
+    """The public library, the fund's grants and the college on 390 px: nothing wider than
+    the screen; a resident enrols in a course from the phone."""
+    from tests.conftest import make_user
+    from tests.registry.factories import OrganizationFactory
+    from volunteers import services as vol
+    from volunteers.models import Enrolment, Team
+
+    kernel.load_areas()
+    kernel.seed_calendar_from_package()
+    seed_categories(Category)
+    community = Area.objects.get(code="110114011001")
+    district = make_user("e2e_district", Role.DISTRICT_ADMIN, Area.objects.get(level="district"))
+    org = OrganizationFactory(name="回龙观邻里互助社", home_area=community)
+    member = make_user("e2e_member", Role.ORG_MEMBER, organization=org)
+    make_user("e2e_learner", Role.RESIDENT, community)
+    themes = vol.ensure_themes(["理论宣讲", "邻里互助", "助老扶幼", "生态环保"])
+    for title in ("楼门守望计划：独居老人每日一问候，邻里互助常态化", "回天红色宣讲团"):
+        p = vol.submit_project(
+            by=member,
+            organization=org,
+            title=title,
+            summary="楼门长带动邻里互助。" * 8,
+            themes=themes[:3],
+        )
+        vol.review_project(project_id=p.pk, by=district, step="accept")
+    vol.ensure_community_teams()
+    team = Team.objects.get(kind="community", area=community)
+    vol.contribute(amount="50000", by=district, note="区财政")
+    grant = vol.apply_for_grant(
+        team_id=team.pk, by=district, title="助老送餐保温餐箱", purpose="送餐", amount="3000"
+    )
+    vol.approve_grant(grant_id=grant.pk, by=district)
+    vol.pay_grant(grant_id=grant.pk, by=district)
+    starts = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)
+    vol.publish_course(
+        by=district,
+        topic="志愿服务项目设计",
+        teacher="王老师",
+        audience="volunteer",
+        place="回天社会创新学院（回龙观）",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        capacity=30,
+        credit_hours="2",
+        area=Area.objects.get(level="district"),
+    )
+
+    def fits():
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{page.url} is {width} px wide"
+
+    page.goto(page.base_url + "/volunteers/projects/")
+    expect(page.get_by_text("回天红色宣讲团")).to_be_visible()
+    fits()
+    shot(page, "10-project-library")
+    page.goto(page.base_url + "/volunteers/fund/")
+    expect(page.get_by_text("助老送餐保温餐箱")).to_be_visible()
+    fits()
+    shot(page, "11-fund")
+    sign_in(page, "e2e_learner")
+    page.goto(page.base_url + "/volunteers/courses/")
+    page.get_by_role("button", name="报名").click()
+    expect(page.get_by_text("报名成功")).to_be_visible()
+    fits()
+    shot(page, "12-courses-enrolled")
+    assert Enrolment.objects.filter(person__username="e2e_learner").count() == 1

@@ -26,7 +26,7 @@ from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
 from procurement.services import foundation, funds
 from registry import services as registry_services
-from tests.conftest import COMMUNITY_A1, make_user
+from tests.conftest import COMMUNITY_A1, STREET_A, make_user
 from tests.procurement.factories import NeedFactory, OfferFactory
 from tests.registry.factories import (
     FiledGroupFactory,
@@ -128,7 +128,86 @@ def build_records(cast) -> dict:
         StarModel.objects.first(),
         StarRating.objects.get(organization=group),
     ]
+    records += volunteer_records(cast, org, member)
     return {"member": member, "records": {type(r): r for r in records}}
+
+
+def volunteer_records(cast, org, member) -> list:
+    """Volunteers, teams, activities, projects, grants and training, all in community A1."""
+    from tests.volunteers.factories import activity, volunteer
+    from volunteers import services as vol
+    from volunteers.models import PracticeSite, Team
+
+    a1 = cast.area(COMMUNITY_A1)
+    vol.ensure_community_teams()
+    vol.ensure_practice_sites()
+    team = Team.objects.get(kind="community", area=a1)
+    person = volunteer(make_user("matrix_volunteer", Role.RESIDENT, a1))
+    membership = vol.join_team(team_id=team.pk, by=cast.community_a1, volunteer_id=person.pk)
+    act = activity(cast.community_a1)
+    signup = vol.sign_up(activity_id=act.pk, by=person.user)
+    project = vol.submit_project(
+        by=member,
+        organization=org,
+        title="矩阵项目",
+        summary="测试",
+        themes=vol.ensure_themes(["理论宣讲"]),
+    )
+    vol.review_project(project_id=project.pk, by=cast.district, step="accept")
+    site = PracticeSite.objects.get(area=a1)
+    vol.contribute(amount="100", by=cast.district, note="矩阵")
+    starts = act.starts_at
+    course = vol.publish_course(
+        by=cast.street_a,
+        topic="矩阵课程",
+        teacher="王老师",
+        audience="volunteer",
+        place="学院",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        capacity=5,
+        credit_hours="2",
+        area=cast.area(STREET_A),
+        kind="exam_prep",
+    )
+    enrolment = vol.enrol(course_id=course.pk, by=cast.resident)
+    base = vol.open_practice_base(
+        by=cast.street_a, name="矩阵基地", university="某大学", area=a1, capacity=2
+    )
+    return [
+        team,
+        person,
+        membership,
+        act,
+        signup,
+        vol.issue_checkin_code(activity_id=act.pk, by=cast.community_a1),
+        project,
+        project.themes.first(),
+        site,
+        vol.pick_project(site_id=site.pk, project_id=project.pk, by=cast.community_a1),
+        vol.apply_for_grant(
+            team_id=team.pk, by=cast.community_a1, title="矩阵资助", purpose="测试", amount="10"
+        ),
+        course,
+        enrolment,
+        vol.set_requirement(by=cast.district, year=2026, audience="volunteer", hours="10"),
+        vol.record_exam_result(
+            enrolment_id=enrolment.pk,
+            by=cast.street_a,
+            level="assistant",
+            exam_year=2026,
+            passed=True,
+        ),
+        base,
+        vol.place_student(
+            base_id=base.pk,
+            by=cast.street_a,
+            student_name="张同学",
+            major="社会工作",
+            starts_on=datetime.date(2026, 7, 1),
+            ends_on=datetime.date(2026, 8, 1),
+        ),
+    ]
 
 
 def snapshot(records) -> dict:

@@ -120,7 +120,32 @@ def records(cast):
     disbursement = foundation.request_disbursement(
         fund_id=fund.pk, amount="10", purpose="助老", beneficiary="驿站", by=cast.district
     )
+    from volunteers import services as vol
+
+    project = vol.submit_project(
+        by=member,
+        organization=offer.organization,
+        title="邻里守望",
+        summary="楼门长带动邻里互助",
+        themes=vol.ensure_themes(["邻里互助"]),
+    )
+    vol.review_project(project_id=project.pk, by=cast.district, step="accept")
+    starts = timezone.now() + datetime.timedelta(days=3)
+    course = vol.publish_course(
+        by=cast.district,
+        topic="社区治理实务",
+        teacher="王老师",
+        audience="community_worker",
+        place="回天社会创新学院",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        capacity=30,
+        credit_hours="2",
+        area=Area.objects.get(level="district"),
+    )
     return {
+        "/api/v1/practice-projects/{id}/": project.pk,
+        "/api/v1/courses/{id}/": course.pk,
         "/api/v1/funds/budgets/{id}/": budget.pk,
         "/api/v1/foundation/funds/{id}/": fund.pk,
         "/api/v1/foundation/public/{id}/": fund.pk,

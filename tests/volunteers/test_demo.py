@@ -31,3 +31,23 @@ def test_demo_covers_the_journey_and_runs_twice(areas):
     assert Signup.objects.filter(hours_confirmed_at__isnull=False).count() >= 6
     assert Signup.objects.filter(state=Signup.State.WAITLISTED).exists()
     assert Activity.objects.filter(copied_from__isnull=False).exists()
+
+
+def test_demo_has_projects_grants_and_courses_with_attendance(areas):
+    from volunteers import selectors
+    from volunteers.models import Course, Enrolment, ExamResult, Grant, Placement, PracticeProject
+
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert PracticeProject.objects.filter(state="in_library").count() == 3
+    assert PracticeProject.objects.filter(state="submitted").count() == 1
+    assert selectors.project_library().first().picks.exists()
+    assert set(Grant.objects.values_list("state", flat=True)) == {"paid", "approved", "submitted"}
+    figures = selectors.fund_figures()
+    assert figures["balance"] == 47000 and figures["committed"] == 1500
+    assert Course.objects.count() == 4
+    assert Enrolment.objects.filter(attended_at__isnull=False).count() == 6
+    assert ExamResult.objects.filter(passed=True).count() == 2
+    assert Placement.objects.count() == 2
+    assert "projects in the library" in out.getvalue()

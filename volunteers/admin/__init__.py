@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from huitian.admin_base import ReferenceDataAdmin, ScopedAdmin
 from huitian.models import Role
 from volunteers import services
+from volunteers.admin.actions import NoteActionForm
 from volunteers.models import Activity, DutyKind, Membership, Signup, Team, Volunteer
 
 ORGANIZER_ROLES = frozenset(
@@ -142,13 +143,37 @@ class ActivityAdmin(ScopedAdmin):
     search_fields = ["title"]
     autocomplete_fields = ["community", "team", "organization"]
     add_roles = ORGANIZER_ROLES | {Role.ORG_MEMBER}
+    actions = ["cancel"]
+
+    action_form = NoteActionForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # Where and by whom stays; the rest is edited through `edit_activity`.
+        return [] if obj is None else ["community", "team", "organization", "state"]
 
     def has_change_permission(self, request, obj=None):
-        return False
+        if obj is not None and not request.user.has_perm("volunteers.organize_activity", obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def create_with_service(self, request, form):
         d = form.cleaned_data
         return services.publish_activity(by=request.user, **d)
+
+    def change_with_service(self, request, obj, form):
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f in services.EDITABLE}
+        return services.edit_activity(activity_id=obj.pk, by=request.user, **changes)
+
+    @admin.action(description=_("Cancel the selected activities (reason in the note)"))
+    def cancel(self, request, queryset):
+        for activity in self.writable_queryset(request, queryset):
+            self.run_service(
+                request,
+                services.cancel_activity,
+                activity_id=activity.pk,
+                by=request.user,
+                reason=request.POST.get("note", ""),
+            )
 
 
 @admin.register(Signup)
@@ -170,3 +195,6 @@ class SignupAdmin(RecordAdmin):
     def confirm_hours(self, request, queryset):
         for signup in self.writable_queryset(request, queryset):
             self.run_service(request, services.confirm_hours, signup_id=signup.pk, by=request.user)
+
+
+from volunteers.admin import library  # noqa: E402,F401  (registers its admins)

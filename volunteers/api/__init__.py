@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 from huitian.access import get_visible_or_404
 from huitian.api.actions import ScopedActionsMixin
 from huitian.api.idempotency import idempotent
+from huitian.api.permissions import ReadOnlyRolesWriteNothing
+from huitian.models import Area
 from volunteers import selectors, services
 from volunteers import serializers as s
 from volunteers.models import Activity, Signup
@@ -117,3 +119,112 @@ class MyVolunteerView(APIView):
         volunteer.verified_hours = selectors.verified_hours(volunteer)
         volunteer.record = list(selectors.service_record(volunteer))
         return Response(s.MyVolunteerOut(volunteer).data)
+
+
+class VolunteerRegistrationView(APIView):
+    """POST /api/v1/volunteers/: the signed-in resident registers as a volunteer.
+
+    Idempotent: a retry with the same Idempotency-Key returns the first answer, and
+    registering again with the same ID number returns the existing record (200)."""
+
+    # A plain view, not behind the kernel router's guard: read-only roles refused here too.
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyRolesWriteNothing]
+
+    @extend_schema(
+        summary=gettext_lazy(
+            "Register as a volunteer (ID number checked, only the last four kept)"
+        ),
+        request=s.VolunteerIn,
+        responses={201: s.MyVolunteerOut, 200: s.MyVolunteerOut},
+        description=gettext_lazy(
+            "400 for a bad ID number (check digit, birth date), phone or community; "
+            "409 already_registered when this account is registered with another number."
+        ),
+    )
+    @idempotent
+    def post(self, request):
+        serializer = s.VolunteerIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        v = dict(serializer.validated_data)
+        community = Area.objects.filter(pk=v.pop("community")).first()
+        existing = selectors.volunteer_of(request.user)
+        status = 201
+        if existing is not None and existing.id_number_digest == services.id_number_digest(
+            v["id_number"]
+        ):
+            volunteer, status = existing, 200
+        else:
+            volunteer = services.register_volunteer(by=request.user, community=community, **v)
+        volunteer.verified_hours = selectors.verified_hours(volunteer)
+        volunteer.record = list(selectors.service_record(volunteer))
+        return Response(s.MyVolunteerOut(volunteer).data, status=status)
+
+
+class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """新时代文明实践项目库: the public library of accepted projects."""
+
+    serializer_class = s.ProjectOut
+    permission_classes = [permissions.AllowAny]
+    filterset_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("theme", int, description=gettext_lazy("Theme id.")),
+            OpenApiParameter("q", str, description=gettext_lazy("Words in the title.")),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        theme = self.request.query_params.get("theme", "")
+        return selectors.project_library(
+            theme=int(theme) if theme.isdigit() and len(theme) < 18 else None,
+            q=self.request.query_params.get("q", "")[:100],
+        )
+
+
+class GrantViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """志愿回天专项基金: grants approved or paid, public."""
+
+    serializer_class = s.GrantOut
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        year = self.request.query_params.get("year", "")
+        return selectors.public_grants(
+            year=int(year) if year.isdigit() and len(year) == 4 else None
+        )
+
+
+class CourseViewSet(
+    ScopedActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """回天社会创新学院: the course catalogue is public; enrolling needs an account."""
+
+    serializer_class = s.CourseOut
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self):
+        return selectors.courses_for(self.request.user, upcoming_only=self.action == "list")
+
+    @extend_schema(
+        summary=gettext_lazy("Enrol in a course"),
+        request=None,
+        responses={201: s.EnrolmentOut},
+        description=REFUSALS,
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def enrolments(self, request, pk=None):
+        course = self.visible_object(pk)
+        enrolment = services.enrol(course_id=course.pk, by=request.user)
+        return Response(s.EnrolmentOut(enrolment).data, status=201)

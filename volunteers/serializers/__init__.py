@@ -121,3 +121,72 @@ class MyVolunteerOut(serializers.ModelSerializer):
             "verified_hours",
             "record",
         ]
+
+
+class VolunteerIn(serializers.Serializer):
+    """A resident registers as a volunteer (the ID number is checked and never stored)."""
+
+    real_name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18, write_only=True)
+    phone = serializers.CharField(max_length=20)
+    community = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    skills = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    availability = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+
+
+class ProjectOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization.name")
+    themes = serializers.SerializerMethodField()
+    accepted_at = serializers.DateTimeField()
+    picked_by = serializers.SerializerMethodField(help_text=_("Practice sites that picked it."))
+
+    def get_themes(self, obj) -> list[str]:
+        return [t.name for t in obj.themes.all()]
+
+    def get_picked_by(self, obj) -> list[str]:
+        return sorted({p.site.name for p in obj.picks.all()})
+
+
+class GrantOut(serializers.Serializer):
+    """A grant as the public sees it: team, project, amount; never who applied."""
+
+    id = serializers.IntegerField()
+    team = serializers.IntegerField(source="team_id")
+    team_name = serializers.CharField(source="team.name")
+    title = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    year = serializers.IntegerField()
+    state = serializers.CharField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+class CourseOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    topic = serializers.CharField()
+    kind = serializers.CharField()
+    teacher = serializers.CharField()
+    audience = serializers.CharField()
+    place = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField()
+    enrolled = serializers.IntegerField()
+    credit_hours = serializers.DecimalField(max_digits=5, decimal_places=1)
+
+
+class EnrolmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    course = serializers.IntegerField(source="course_id")
+    state = serializers.CharField()
+    audience = serializers.CharField()
+    attended = serializers.SerializerMethodField()
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+    def get_attended(self, obj) -> bool:
+        return obj.attended_at is not None
