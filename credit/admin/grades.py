@@ -92,7 +92,8 @@ class EvaluationAdmin(ScopedAdmin):
         return self.shown
 
     def get_inlines(self, request, obj=None):
-        return self.inlines if obj is not None else []
+        # The evaluator's scoring page is the scores alone (the log is the staff's).
+        return self.inlines if obj is not None and not self.scoring(request, obj) else []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "evaluator":
