@@ -39,8 +39,13 @@ def graded(cast, scores=SCORES, *, org=None, evaluator=None):
 
 def test_thresholds_out_of_order_are_refused_and_versions_are_kept(cast):
     first = GradeModel.objects.get(version=1)
-    for bad in ([600, 700, 700, 900, 950], [600, 900, 800, 850, 950], [0, 1, 2, 3, 4],
-                [600, 700, 800, 900, 1001], [600, 700, 800, 900]):  # fmt: skip
+    for bad in (
+        [600, 700, 700, 900, 950],
+        [600, 900, 800, 850, 950],
+        [0, 1, 2, 3, 4],
+        [600, 700, 800, 900, 1001],
+        [600, 700, 800, 900],
+    ):
         with pytest.raises(ValidationError) as err:
             services.publish_grade_model(by=cast.district, thresholds=bad)
         assert "min_one" in err.value.message_dict
@@ -79,8 +84,7 @@ def test_the_evaluator_scores_the_district_awards_a_grade_valid_five_years(cast)
     ("total", "grade"), [(599, 0), (600, 1), (700, 2), (799, 2), (800, 3), (900, 4), (950, 5)]
 )
 def test_grade_follows_the_thresholds(cast, total, grade):
-    scores = {"basic": "0", "governance": "0", "performance": str(min(total, 440)),
-              "social": "0"}  # fmt: skip
+    scores = {"basic": "0", "governance": "0", "performance": str(min(total, 440)), "social": "0"}
     rest = total - min(total, 440)
     scores["governance"] = str(min(rest, 400))
     scores["basic"] = str(min(rest - min(rest, 400), 60))
@@ -179,10 +183,12 @@ def test_only_registered_active_organizations_are_graded_by_an_evaluator(cast):
 
 def test_purchase_priority_for_3a_and_above_configurable(cast):
     five = graded(cast).organization
-    three = graded(cast, {"basic": "50", "governance": "330", "performance": "380",
-                          "social": "60"}).organization  # fmt: skip
-    two = graded(cast, {"basic": "50", "governance": "300", "performance": "350",
-                        "social": "50"}).organization  # fmt: skip
+    three = graded(
+        cast, {"basic": "50", "governance": "330", "performance": "380", "social": "60"}
+    ).organization
+    two = graded(
+        cast, {"basic": "50", "governance": "300", "performance": "350", "social": "50"}
+    ).organization
     ungraded = OrganizationFactory()
     ids = [five.pk, three.pk, two.pk, ungraded.pk]
     assert selectors.purchase_priority(ids) == {five.pk: 5, three.pk: 5, two.pk: 0, ungraded.pk: 0}
@@ -197,8 +203,9 @@ def test_purchase_priority_for_3a_and_above_configurable(cast):
 
 def test_4a_and_above_get_the_simplified_annual_inspection(cast):
     five = graded(cast).organization
-    three = graded(cast, {"basic": "50", "governance": "330", "performance": "380",
-                          "social": "60"}).organization  # fmt: skip
+    three = graded(
+        cast, {"basic": "50", "governance": "330", "performance": "380", "social": "60"}
+    ).organization
     assert selectors.simplified_inspection(five) and not selectors.simplified_inspection(three)
     for org in (five, three):
         member = make_user(f"m{org.pk}", Role.ORG_MEMBER, organization=org)
