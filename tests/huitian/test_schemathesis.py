@@ -120,7 +120,18 @@ def records(cast):
     disbursement = foundation.request_disbursement(
         fund_id=fund.pk, amount="10", purpose="助老", beneficiary="驿站", by=cast.district
     )
+    from credit import services as credit_services
+
+    honour = credit_services.nominate(
+        by=cast.district,
+        year=today.year,
+        kind="excellent_org",
+        organization_id=offer.organization_id,
+        grounds="服务突出",
+    )
+    credit_services.decide_nomination(by=cast.district, nomination_id=honour.pk, select=True)
     return {
+        "/api/v1/credit/honours/{id}/": honour.pk,
         "/api/v1/funds/budgets/{id}/": budget.pk,
         "/api/v1/foundation/funds/{id}/": fund.pk,
         "/api/v1/foundation/public/{id}/": fund.pk,
