@@ -63,6 +63,13 @@ def main() -> None:
         "--ledger-entries", type=int, default=int(os.environ.get("BENCH_LEDGER", 1_000_000))
     )
     parser.add_argument("--only-ledger", action="store_true", help="only the ledger figures")
+    parser.add_argument(
+        "--credit-orgs", type=int, default=int(os.environ.get("BENCH_CREDIT_ORGS", 10_000))
+    )
+    parser.add_argument(
+        "--credit-events", type=int, default=int(os.environ.get("BENCH_CREDIT_EVENTS", 1_000_000))
+    )
+    parser.add_argument("--only-credit", action="store_true", help="only the credit figures")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -78,9 +85,12 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import dataset, endpoints, ledger, load
+    from bench import credit, dataset, endpoints, ledger, load
 
     print(f"database: {url}")
+    if args.only_credit:
+        credit.bench_credit(args.credit_orgs, args.credit_events)
+        return
     if args.only_ledger:
         ledger.bench_ledger(args.ledger_entries, ledger.district_user())
         return
@@ -89,6 +99,7 @@ def main() -> None:
         dataset.bench_compile(ctx)
         endpoints.bench_endpoints(ctx)
         ledger.bench_ledger(args.ledger_entries, ctx["users"]["bench_district"])
+        credit.bench_credit(args.credit_orgs, args.credit_events)
     if not args.skip_load:
         load.bench_load(ctx, url=url, requests=args.load_requests, seconds=args.load_seconds)
 

@@ -60,3 +60,7 @@ class HonourRollForm(PortalFormMixin, forms.Form):
     def selection(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         return {"year": data.get("year") or None, "kind": data.get("kind") or ""}
+
+
+class AppealForm(PortalFormMixin, forms.Form):
+    grounds = forms.CharField(label=_("grounds"), max_length=1000, widget=forms.Textarea)

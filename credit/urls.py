@@ -10,4 +10,5 @@ urlpatterns = [
     path("credit/lists/download.<str:fmt>", views.download_lists, name="lists-download"),
     path("credit/honours/", views.honour_roll, name="honours"),
     path("credit/voice/", views.voice, name="voice"),
+    path("credit/organizations/<int:pk>/appeal/", views.appeal, name="appeal"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from credit import forms, selectors, services
+from huitian.access import organization_ids
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from registry.models import Organization
 
@@ -32,7 +33,36 @@ COLUMNS = [
 def organization_credit(request, pk):
     org = get_object_or_404(Organization.objects.select_related("home_area"), pk=pk)
     page = selectors.public_credit_page(org)
-    return render(request, "credit/organization.html", {"org": org, "page": page})
+    member = org.pk in organization_ids(request.user)
+    return render(request, "credit/organization.html", {"org": org, "page": page, "member": member})
+
+
+@login_required
+def appeal(request, pk):
+    """A member appeals the organization's latest star rating or a list entry (C3)."""
+    org = get_object_or_404(Organization, pk=pk, pk__in=organization_ids(request.user))
+    page = selectors.public_credit_page(org)
+    entry_id = request.GET.get("entry") or request.POST.get("entry") or ""
+    form = forms.AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subject = (
+            {"list_entry_id": int(entry_id)}
+            if entry_id.isdigit()
+            else {"rating_id": page.rating.pk if page.rating else 0}
+        )
+        try:
+            services.submit_appeal(by=request.user, grounds=form.cleaned_data["grounds"], **subject)
+            messages.success(
+                request, _("Appeal filed. The registration body decides with reasons.")
+            )
+            return redirect("credit:organization", pk=org.pk)
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+    return render(
+        request,
+        "credit/appeal.html",
+        {"org": org, "page": page, "form": form, "entry": entry_id},
+    )
 
 
 def public_lists(request):

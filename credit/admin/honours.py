@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from credit import services
 from credit.admin.base import DecisionForm
@@ -14,7 +15,10 @@ from huitian.models import Area
 class NominationDecisionForm(DecisionForm):
     verdict = forms.TypedChoiceField(
         label=_("decision"),
-        choices=[("yes", _("Selected")), ("no", _("Not selected"))],
+        choices=[
+            ("yes", pgettext_lazy("honour state", "Selected")),
+            ("no", pgettext_lazy("honour state", "Not selected")),
+        ],
         coerce=lambda v: v == "yes",
     )
     reason = forms.CharField(label=_("reason"), max_length=500, required=False)

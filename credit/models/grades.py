@@ -86,7 +86,9 @@ class EvaluationRound(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_at = models.DateTimeField(
+        pgettext_lazy("evaluation round", "opened at"), auto_now_add=True
+    )
 
     # Rounds are announced publicly.
     scope = Scope(public=True)

@@ -59,7 +59,7 @@ class Nomination(models.Model):
         related_name="+",
     )
     project_name = models.CharField(_("service project"), max_length=100, blank=True)
-    grounds = models.TextField(_("grounds"), max_length=GROUNDS_MAX_LENGTH)
+    grounds = models.TextField(pgettext_lazy("honour", "grounds"), max_length=GROUNDS_MAX_LENGTH)
     # The area that scopes the nomination: the organization's home area or the community.
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="+", editable=False, null=True
