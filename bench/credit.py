@@ -56,8 +56,11 @@ def _best(fn, repeat: int = 3) -> float:
 def prepare(orgs: int, events: int) -> list[int]:
     """`orgs` community organizations named BENCH信用…, `events` credit events spread over
     them (generated in SQL); reused when the sizes match."""
+    from huitian import services
     from huitian.models import Area
     from registry.models import Organization
+
+    services.load_areas()
 
     ids = list(
         Organization.objects.filter(name__startswith=PREFIX)
@@ -71,7 +74,8 @@ def prepare(orgs: int, events: int) -> list[int]:
                 Organization(
                     name=f"{PREFIX}{i:06d}",
                     legal_form=Organization.LegalForm.COMMUNITY_GROUP,
-                    registration_level=Organization.RegistrationLevel.DISTRICT,
+                    registration_level=Organization.RegistrationLevel.FILED,
+                    filing_number=f"BENCH-CREDIT-{i:06d}",
                     home_area_id=communities[i % len(communities)],
                     status=Organization.Status.ACTIVE,
                 )

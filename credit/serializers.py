@@ -13,6 +13,8 @@ from credit.models import (
     StarRating,
 )
 
+ID_MAX = 2**53  # ids past any table's range are refused as input (400), never looked up
+
 
 class CreditBreakdownRowOut(serializers.Serializer):
     component = serializers.CharField()
@@ -79,8 +81,12 @@ class CreditReasonIn(serializers.Serializer):
 
 
 class CreditAppealIn(serializers.Serializer):
-    rating = serializers.IntegerField(required=False, allow_null=True)
-    list_entry = serializers.IntegerField(required=False, allow_null=True)
+    rating = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
+    list_entry = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
     grounds = serializers.CharField(max_length=1000)
 
 
@@ -153,9 +159,9 @@ class CreditEvaluationOut(serializers.ModelSerializer):
 
 
 class CreditEvaluationIn(serializers.Serializer):
-    round = serializers.IntegerField()
-    organization = serializers.IntegerField()
-    evaluator = serializers.IntegerField()
+    round = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    organization = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    evaluator = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class CreditScoresIn(serializers.Serializer):
@@ -176,8 +182,10 @@ class CreditVoiceOut(serializers.Serializer):
 
 
 class CreditReviewIn(serializers.Serializer):
-    need = serializers.IntegerField(required=False, allow_null=True)
-    activity = serializers.IntegerField(required=False, allow_null=True)
+    need = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
+    activity = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
@@ -189,8 +197,10 @@ class CreditReviewOut(serializers.ModelSerializer):
 
 
 class CreditComplaintIn(serializers.Serializer):
-    need = serializers.IntegerField(required=False, allow_null=True)
-    activity = serializers.IntegerField(required=False, allow_null=True)
+    need = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
+    activity = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
     text = serializers.CharField(max_length=1000)
 
 
@@ -241,8 +251,12 @@ class CreditHonourOut(serializers.ModelSerializer):
 class CreditNominationIn(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     kind = serializers.ChoiceField(choices=Nomination.Kind.choices)
-    organization = serializers.IntegerField(required=False, allow_null=True)
-    community = serializers.IntegerField(required=False, allow_null=True)
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
+    community = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
     project_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     grounds = serializers.CharField(max_length=1000)
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,8 +89,9 @@ def open_evaluation_round(*, by, year: int, name: str) -> EvaluationRound:
 @transaction.atomic
 def assign_evaluation(*, by, round_id: int, organization_id: int, evaluator_id: int) -> Evaluation:
     """Put an organization in a round and assign it to a third-party evaluator."""
-    org = Organization.objects.select_for_update().select_related("home_area")
-    org = org.get(pk=organization_id)
+    org = get_object_or_404(
+        Organization.objects.select_for_update().select_related("home_area"), pk=organization_id
+    )
     require(by, "credit.assign_evaluation", org)
     if org.legal_form not in GRADED_FORMS or org.status != Organization.Status.ACTIVE:
         raise ValidationError(
@@ -98,7 +100,7 @@ def assign_evaluation(*, by, round_id: int, organization_id: int, evaluator_id: 
     evaluator = User.objects.filter(pk=evaluator_id, is_active=True).first()
     if evaluator is None or not has_role(evaluator, Role.EVALUATOR):
         raise ValidationError({"evaluator": [_("Choose a third-party evaluator.")]})
-    rnd = EvaluationRound.objects.get(pk=round_id)
+    rnd = get_object_or_404(EvaluationRound, pk=round_id)
     if Evaluation.objects.filter(round=rnd, organization=org).exists():
         raise WorkflowError(
             ErrorCode.ALREADY_IN_ROUND, _("This organization is already in this round.")

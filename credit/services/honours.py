@@ -97,7 +97,9 @@ def decide_nomination(
     check_lengths(reason=(reason or "", 500))
     with transaction.atomic():
         nomination = get_object_or_404(
-            Nomination.objects.select_for_update().select_related("organization", "community"),
+            Nomination.objects.select_for_update(of=("self",)).select_related(
+                "organization", "community"
+            ),
             pk=nomination_id,
         )
         require(by, "credit.select_honour")
