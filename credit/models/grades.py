@@ -99,7 +99,7 @@ class EvaluationRound(models.Model):
         ordering = ["-year", "-pk"]
 
     def __str__(self):
-        return f"{self.year} {self.name}"
+        return self.name if str(self.year) in self.name else f"{self.year} {self.name}"
 
 
 class Evaluation(models.Model):

@@ -120,3 +120,49 @@ def test_complaint_verified_stars_drop_organization_appeals(page, browser):
     appeal = Appeal.objects.get(organization=org)
     assert appeal.rating.stars == 2 and appeal.state == "submitted"
     member_context.close()
+
+
+def test_public_grade_breakdown_and_the_roll_of_honours(page):
+    from credit import services
+    from tests.conftest import make_user
+    from tests.credit.factories import OrganizationFactory
+
+    kernel.load_areas()
+    kernel.seed_calendar_from_package()
+    seed_categories(Category)
+    district = make_user(
+        "e2e_credit_district", Role.DISTRICT_ADMIN, Area.objects.get(code="110114")
+    )
+    evaluator = make_user("e2e_credit_evaluator", Role.EVALUATOR, Area.objects.get(code="110114"))
+    org = OrganizationFactory(name="回天阳光社会工作服务中心")
+    rnd = services.open_evaluation_round(by=district, year=2026, name="2026年度等级评估")
+    evaluation = services.assign_evaluation(
+        by=district, round_id=rnd.pk, organization_id=org.pk, evaluator_id=evaluator.pk
+    )
+    services.enter_scores(
+        by=evaluator,
+        evaluation_id=evaluation.pk,
+        scores={"basic": "57", "governance": "372", "performance": "401.5", "social": "90"},
+        comments="制度健全，财务规范",
+    )
+    services.award_grade(by=district, evaluation_id=evaluation.pk)
+    nomination = services.nominate(
+        by=district,
+        year=timezone.localdate().year,
+        kind="brand_project",
+        organization_id=org.pk,
+        project_name="银龄食堂助餐服务",
+        grounds="覆盖三个社区的老年助餐",
+    )
+    services.decide_nomination(by=district, nomination_id=nomination.pk, select=True)
+
+    page.goto(f"{page.base_url}/credit/organizations/{org.pk}/")
+    content = page.content()
+    assert "4A" in content and "920.5" in content
+    for words in ("基础条件：57.0 分（满分 60 分）", "内部治理：372.0 分（满分 400 分）"):
+        assert words in content
+    assert "银龄食堂助餐服务" in content
+    shot(page, "08-grade-breakdown")
+    page.goto(page.base_url + "/credit/honours/")
+    assert "回天阳光社会工作服务中心《银龄食堂助餐服务》" in page.content()
+    shot(page, "09-honour-roll")
