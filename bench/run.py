@@ -76,6 +76,13 @@ def main() -> None:
         "--checkins", type=int, default=int(os.environ.get("BENCH_CHECKINS", 2_000_000))
     )
     parser.add_argument("--only-volunteers", action="store_true", help="only volunteers figures")
+    parser.add_argument(
+        "--credit-orgs", type=int, default=int(os.environ.get("BENCH_CREDIT_ORGS", 10_000))
+    )
+    parser.add_argument(
+        "--credit-events", type=int, default=int(os.environ.get("BENCH_CREDIT_EVENTS", 1_000_000))
+    )
+    parser.add_argument("--only-credit", action="store_true", help="only the credit figures")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -91,9 +98,12 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import dashboards, dataset, endpoints, ledger, load, volunteers
+    from bench import credit, dashboards, dataset, endpoints, ledger, load, volunteers
 
     print(f"database: {url}")
+    if args.only_credit:
+        credit.bench_credit(args.credit_orgs, args.credit_events)
+        return
     if args.only_ledger:
         ledger.bench_ledger(args.ledger_entries, ledger.district_user())
         return
@@ -115,6 +125,7 @@ def main() -> None:
         ledger.bench_ledger(args.ledger_entries, ctx["users"]["bench_district"])
         dashboards.bench_dashboards(ctx)
         volunteers.bench_volunteers(args.volunteers, args.checkins, ctx["users"]["bench_district"])
+        credit.bench_credit(args.credit_orgs, args.credit_events)
     if not args.skip_load:
         load.bench_load(ctx, url=url, requests=args.load_requests, seconds=args.load_seconds)
 

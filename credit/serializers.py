@@ -2,7 +2,18 @@
 
 from rest_framework import serializers
 
-from credit.models import Appeal, CreditEvent, ListEntry, StarRating
+from credit.models import (
+    Appeal,
+    Complaint,
+    CreditEvent,
+    Evaluation,
+    ListEntry,
+    Nomination,
+    ServiceReview,
+    StarRating,
+)
+
+ID_MAX = 2**53  # ids past any table's range are refused as input (400), never looked up
 
 
 class CreditBreakdownRowOut(serializers.Serializer):
@@ -65,26 +76,17 @@ class CreditListEntryOut(serializers.ModelSerializer):
         ]
 
 
-class OrganizationCreditOut(serializers.Serializer):
-    organization = serializers.IntegerField(source="organization.pk")
-    name = serializers.CharField(source="organization.name")
-    rating = CreditStarRatingOut(allow_null=True)
-    exclusion = serializers.CharField(
-        allow_null=True,
-        help_text="Why it may not take government purchases of services (on a list), or null.",
-    )
-    listed = CreditListEntryOut(many=True)
-    entries = CreditListEntryOut(many=True)
-    events = CreditEventOut(many=True)
-
-
 class CreditReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
 class CreditAppealIn(serializers.Serializer):
-    rating = serializers.IntegerField(required=False, allow_null=True)
-    list_entry = serializers.IntegerField(required=False, allow_null=True)
+    rating = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
+    list_entry = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
     grounds = serializers.CharField(max_length=1000)
 
 
@@ -106,3 +108,176 @@ class CreditAppealOut(serializers.ModelSerializer):
             "decision",
             "submitted_at",
         ]
+
+
+# --- grades (C3) ---------------------------------------------------------------------
+
+
+class CreditGradeRowOut(serializers.Serializer):
+    indicator = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    max = serializers.IntegerField()
+    why = serializers.CharField()
+
+
+class CreditGradeOut(serializers.Serializer):
+    grade = serializers.IntegerField(help_text="1–5 (1A–5A).")
+    label = serializers.CharField(source="grade_label")
+    total = serializers.DecimalField(max_digits=6, decimal_places=1)
+    round = serializers.CharField()
+    awarded_on = serializers.DateField()
+    valid_until = serializers.DateField()
+
+
+class CreditEvaluationOut(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name")
+    round_name = serializers.CharField(source="round.__str__")
+    grade_label = serializers.CharField()
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "round",
+            "round_name",
+            "organization",
+            "organization_name",
+            "evaluator",
+            "state",
+            "score_basic",
+            "score_governance",
+            "score_performance",
+            "score_social",
+            "comments",
+            "total",
+            "grade",
+            "grade_label",
+            "awarded_on",
+            "valid_until",
+        ]
+
+
+class CreditEvaluationIn(serializers.Serializer):
+    round = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    organization = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    evaluator = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+
+
+class CreditScoresIn(serializers.Serializer):
+    basic = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="0–60")
+    governance = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="0–400")
+    performance = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="0–440")
+    social = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="0–100")
+    comments = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+# --- public voice (C5) ---------------------------------------------------------------
+
+
+class CreditVoiceOut(serializers.Serializer):
+    ratings = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True)
+    verified_complaints = serializers.IntegerField(help_text="Verified in the last year.")
+
+
+class CreditReviewIn(serializers.Serializer):
+    need = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
+    activity = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class CreditReviewOut(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceReview
+        fields = ["id", "organization", "need", "activity", "rating", "comment", "created_at"]
+
+
+class CreditComplaintIn(serializers.Serializer):
+    need = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
+    activity = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
+    text = serializers.CharField(max_length=1000)
+
+
+class CreditComplaintDecisionIn(serializers.Serializer):
+    verified = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500)
+
+
+class CreditComplaintOut(serializers.ModelSerializer):
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "organization",
+            "need",
+            "activity",
+            "text",
+            "state",
+            "decision",
+            "decided_on",
+            "submitted_at",
+        ]
+
+
+# --- honours (C6) --------------------------------------------------------------------
+
+
+class CreditHonourOut(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    nominee = serializers.CharField()
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "id",
+            "year",
+            "kind",
+            "kind_display",
+            "organization",
+            "community",
+            "project_name",
+            "nominee",
+            "state",
+            "decided_on",
+        ]
+
+
+class CreditNominationIn(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    kind = serializers.ChoiceField(choices=Nomination.Kind.choices)
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
+    community = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
+    )
+    project_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    grounds = serializers.CharField(max_length=1000)
+
+
+class CreditNominationDecisionIn(serializers.Serializer):
+    select = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class OrganizationCreditOut(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    name = serializers.CharField(source="organization.name")
+    rating = CreditStarRatingOut(allow_null=True)
+    exclusion = serializers.CharField(
+        allow_null=True,
+        help_text="Why it may not take government purchases of services (on a list), or null.",
+    )
+    listed = CreditListEntryOut(many=True)
+    entries = CreditListEntryOut(many=True)
+    events = CreditEventOut(many=True)
+    grade = CreditGradeOut(allow_null=True, help_text="The grade (1A–5A) in force, or null.")
+    grade_breakdown = CreditGradeRowOut(many=True)
+    voice = CreditVoiceOut()
+    honours = CreditHonourOut(many=True)

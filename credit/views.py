@@ -1,15 +1,20 @@
-"""Public credit pages (C4): an organization's credit, the two lists, their downloads."""
+"""Public credit pages (C4): an organization's credit, the two lists, their downloads, the
+roll of honours (C6); the resident's page to rate and complain about services (C5)."""
 
 import csv
 import io
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from credit import forms, selectors
+from credit import forms, selectors, services
+from huitian.access import organization_ids
+from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from registry.models import Organization
 
 COLUMNS = [
@@ -28,7 +33,36 @@ COLUMNS = [
 def organization_credit(request, pk):
     org = get_object_or_404(Organization.objects.select_related("home_area"), pk=pk)
     page = selectors.public_credit_page(org)
-    return render(request, "credit/organization.html", {"org": org, "page": page})
+    member = org.pk in organization_ids(request.user)
+    return render(request, "credit/organization.html", {"org": org, "page": page, "member": member})
+
+
+@login_required
+def appeal(request, pk):
+    """A member appeals the organization's latest star rating or a list entry (C3)."""
+    org = get_object_or_404(Organization, pk=pk, pk__in=organization_ids(request.user))
+    page = selectors.public_credit_page(org)
+    entry_id = request.GET.get("entry") or request.POST.get("entry") or ""
+    form = forms.AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subject = (
+            {"list_entry_id": int(entry_id)}
+            if entry_id.isdigit()
+            else {"rating_id": page.rating.pk if page.rating else 0}
+        )
+        try:
+            services.submit_appeal(by=request.user, grounds=form.cleaned_data["grounds"], **subject)
+            messages.success(
+                request, _("Appeal filed. The registration body decides with reasons.")
+            )
+            return redirect("credit:organization", pk=org.pk)
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+    return render(
+        request,
+        "credit/appeal.html",
+        {"org": org, "page": page, "form": form, "entry": entry_id},
+    )
 
 
 def public_lists(request):
@@ -87,3 +121,52 @@ def download_lists(request, fmt: str):
     )
     response["Content-Disposition"] = 'attachment; filename="credit-lists.xlsx"'
     return response
+
+
+def honour_roll(request):
+    form = forms.HonourRollForm(request.GET or None, years=selectors.honour_years())
+    page = Paginator(selectors.honour_roll(**form.selection()), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "credit/honours.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def voice(request):
+    """Rate or complain about a service the resident took part in (one of each per service)."""
+    subjects = selectors.voice_subjects(request.user)
+    form = forms.VoiceForm(request.POST or None, subjects=subjects)
+    if request.method == "POST" and form.is_valid():
+        complain = request.POST.get("action") == "complain"
+        data = form.cleaned_data
+        try:
+            if complain:
+                services.file_complaint(by=request.user, text=data["text"], **form.subject_ids())
+                messages.success(
+                    request, _("Complaint received. It counts once staff have verified it.")
+                )
+            else:
+                services.rate_service(
+                    by=request.user,
+                    rating=data.get("rating"),
+                    comment=data["text"],
+                    **form.subject_ids(),
+                )
+                messages.success(request, _("Thank you for your rating."))
+            return redirect("credit:voice")
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+    return render(
+        request,
+        "credit/voice.html",
+        {
+            "form": form,
+            "subjects": subjects,
+            "reviews": selectors.reviews_for(request.user).filter(resident=request.user)[:20],
+            "complaints": selectors.complaints_for(request.user).filter(resident=request.user)[:20],
+        },
+    )

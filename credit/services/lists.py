@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from credit.error_codes import ErrorCode
 from credit.models import CreditEvent, ListEntry
 from credit.periods import add_months, add_years
-from credit.selectors import open_report_obligations
+from credit.selectors import credit_settings, open_report_obligations
 from credit.services.events import record_credit_event
 from huitian.access import require
 from huitian.validators import check_lengths
@@ -20,10 +20,9 @@ from registry.selectors import missing_annual_reports
 
 Kind, Cause, State = ListEntry.Kind, ListEntry.Cause, ListEntry.State
 
-# Defaults from MCA Order No. 60 (see /work/shared/data/credit/README.md).
-ANOMALY_TO_DISHONESTY_YEARS = 2
-DISHONESTY_MIN_YEARS = 2
-AUTO_REMOVAL_MONTHS = 6  # anomaly entries with nothing to correct
+# The periods (anomaly → dishonesty, dishonesty minimum, automatic removal) are staff-edited
+# settings (`CreditSettings`, defaults from MCA Order No. 60, see
+# /work/shared/data/credit/README.md).
 NOTHING_TO_CORRECT = (Cause.LIGHT_PENALTY,)
 RULE_BASIS = {
     Cause.MISSING_REPORT: "《社会组织信用信息管理办法》第九条第一项",
@@ -106,11 +105,10 @@ def why_not_remove(entry: ListEntry, *, today: datetime.date | None = None) -> l
         if entry.cause == Cause.REVOKED:
             if entry.organization.status != Organization.Status.DEREGISTERED:
                 problems.append(_("Listed for revocation: removal follows deregistration."))
-        elif add_years(entry.period_from, DISHONESTY_MIN_YEARS) > today:
-            problems.append(
-                _("The period runs until %(day)s.")
-                % {"day": add_years(entry.period_from, DISHONESTY_MIN_YEARS)}
-            )
+        else:
+            ends = add_years(entry.period_from, credit_settings().dishonesty_min_years)
+            if ends > today:
+                problems.append(_("The period runs until %(day)s.") % {"day": ends})
     return problems
 
 
@@ -191,6 +189,7 @@ def apply_list_rules(*, today: datetime.date | None = None) -> dict[str, int]:
         for org in missing_annual_reports(year.year).filter(created_at__date__lte=year.deadline):
             if record_missing_annual_report(organization_id=org.pk, year_id=year.pk, today=today):
                 done["entered"] += 1
+    periods = credit_settings()
     listed = ListEntry.objects.filter(kind=Kind.ANOMALY, state=State.LISTED)
     for entry in listed.select_related("organization").order_by("pk"):
         with transaction.atomic():
@@ -205,13 +204,13 @@ def apply_list_rules(*, today: datetime.date | None = None) -> dict[str, int]:
                 done["removed"] += 1
             elif (
                 entry.cause in NOTHING_TO_CORRECT
-                and add_months(entry.period_from, AUTO_REMOVAL_MONTHS) <= today
+                and add_months(entry.period_from, periods.auto_removal_months) <= today
             ):
                 _remove(
                     entry, by=None, reason=_("Six months passed with nothing to correct."), on=today
                 )
                 done["removed"] += 1
-            elif add_years(entry.period_from, ANOMALY_TO_DISHONESTY_YEARS) <= today:
+            elif add_years(entry.period_from, periods.anomaly_to_dishonesty_years) <= today:
                 _move_to_dishonesty(entry, on=today)
                 done["moved"] += 1
     return done

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from credit import services as credit_services
 from huitian.access import Forbidden, organization_ids, require, staff_areas
 from huitian.models import Area, Category, User
 from huitian.selectors import organization_members
@@ -127,6 +128,13 @@ def respond_to_call(
     response.full_clean()
     response._history_user = by
     response.save()
+    credit_services.record_credit_event(
+        organization_id=response.organization_id,
+        kind=credit_services.EventKind.WHISTLE_RESPONSE,
+        summary=_("Responded to the whistle call of %(c)s") % {"c": call.community.name},
+        source=response,
+        by=by,
+    )
     notify(
         recipients=[call.raised_by],
         kind="procurement.whistle_response",
@@ -185,3 +193,19 @@ def close_whistle_call(*, call_id: int, by: User, note: str = "") -> WhistleCall
     require(by, "procurement.select_responders", call)
     move(call, WhistleCall.FLOW["close"], by=by, note=note)
     return call
+
+
+@transaction.atomic
+def record_no_show(*, call_id: int, response_id: int, by: User, note: str = ""):
+    """A selected responder did not show up: a credit event (once per response)."""
+    call = WhistleCall.objects.select_related("community").get(pk=call_id)
+    require(by, "procurement.select_responders", call)
+    response = WhistleResponse.objects.get(call=call, pk=response_id, selected=True)
+    return credit_services.record_credit_event(
+        organization_id=response.organization_id,
+        kind=credit_services.EventKind.WHISTLE_NO_SHOW,
+        summary=_("Did not show up for the whistle call of %(c)s") % {"c": call.community.name}
+        + (f": {note[:100]}" if note else ""),
+        source=response,
+        by=by,
+    )

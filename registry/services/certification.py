@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit import selectors as credit_selectors
+from credit.error_codes import ErrorCode as CreditErrorCode
 from huitian.access import require
 from huitian.models import User
 from huitian.workflow import WorkflowError, check_step, move, record_creation
@@ -37,6 +39,9 @@ def _refusals(org: Organization, batch: CertificationBatch | None) -> list[tuple
                 % {"status": org.get_status_display()},
             )
         )
+    listed = credit_selectors.exclusion_reasons([org.pk]).get(org.pk)
+    if listed:  # the anomaly and dishonesty lists exclude from certification (C7)
+        found.append((CreditErrorCode.CREDIT_LISTED, listed))
     if batch is None:
         found.append((ErrorCode.NO_OPEN_BATCH, _("No certification batch is open now.")))
     elif Certification.objects.filter(batch=batch, organization=org).exists():

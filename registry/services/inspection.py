@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit import selectors as credit_selectors
 from credit import services as credit_services
 from huitian.access import require
 from huitian.models import User
@@ -52,6 +53,20 @@ def submit_annual_report(
             report.file = upload
         report.full_clean()
         report.save()
+        if credit_selectors.simplified_inspection(org):
+            # 4A and above: the simplified annual inspection concludes 合格 on submission (C7).
+            report.conclusion = AnnualReport.Conclusion.PASS
+            report.concluded_at = timezone.now()
+            report.save(update_fields=["conclusion", "concluded_at"])
+            credit_services.record_credit_event(
+                organization_id=org.pk,
+                kind=credit_services.EventKind.ANNUAL_REPORT,
+                effect=credit_services.CONCLUSION_EFFECTS[report.conclusion],
+                summary=_("%(year)s annual inspection (simplified, grade 4A or above): %(c)s")
+                % {"year": year, "c": report.get_conclusion_display()},
+                source=report,
+                by=by,
+            )
     return report
 
 

@@ -227,3 +227,19 @@ def test_public_credit_page_and_api_query_counts_do_not_grow_with_events(api, cl
         assert api.get(f"/api/v1/organizations/{org.pk}/credit/").status_code == 200
 
     assert_pinned(fetch, grow)
+
+
+def test_public_list_query_count_does_not_depend_on_the_page_size(api, client, cast):
+    """Issue 10's performance figure that is a test: 5 or 50 rows a page, same queries."""
+    from tests.queries import count_queries
+
+    for i in range(30):
+        anomaly(old_organization(name=f"分页{i}"), cast)
+    api.get("/api/v1/credit/list-entries/?page_size=5")  # warm per-process caches
+    small = count_queries(lambda: api.get("/api/v1/credit/list-entries/?page_size=5"))
+    large = count_queries(lambda: api.get("/api/v1/credit/list-entries/?page_size=50"))
+    assert small == large
+    assert len(api.get("/api/v1/credit/list-entries/?page_size=50").json()["results"]) == 30
+    first = count_queries(lambda: client.get("/credit/lists/"))
+    second = count_queries(lambda: client.get("/credit/lists/?page=2"))
+    assert first == second

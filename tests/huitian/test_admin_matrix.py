@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from credit import services as credit_services
-from credit.models import CreditEvent, StarModel, StarRating
+from credit.models import CreditEvent, CreditSettings, GradeModel, StarModel, StarRating
 from huitian import ledger
 from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
@@ -127,6 +127,7 @@ def build_records(cast) -> dict:
         CreditEvent.objects.get(organization=org, kind="list_entry"),
         StarModel.objects.first(),
         StarRating.objects.get(organization=group),
+        *credit_records(cast, group),
     ]
     records += volunteer_records(cast, org, member)
     return {"member": member, "records": {type(r): r for r in records}}
@@ -207,6 +208,36 @@ def volunteer_records(cast, org, member) -> list:
             starts_on=datetime.date(2026, 7, 1),
             ends_on=datetime.date(2026, 8, 1),
         ),
+    ]
+
+
+def credit_records(cast, group) -> list:
+    """Grades, public voice, honours and settings (credit C3, C5, C6). The evaluation is
+    assigned to another evaluator: the cast's evaluator is an outsider to it."""
+    registered = OrganizationFactory()
+    rnd = credit_services.open_evaluation_round(by=cast.district, year=2026, name="矩阵评估")
+    outside = make_user("matrix_evaluator", Role.EVALUATOR, cast.area(COMMUNITY_A1))
+    evaluation = credit_services.assign_evaluation(
+        by=cast.district, round_id=rnd.pk, organization_id=registered.pk, evaluator_id=outside.pk
+    )
+    need = NeedFactory(submitter=cast.resident, assigned_org=group)
+    complaint = credit_services.file_complaint(by=cast.resident, need_id=need.pk, text="未到场")
+    review = credit_services.rate_service(by=cast.resident, need_id=need.pk, rating=4)
+    nomination = credit_services.nominate(
+        by=cast.street_a,
+        year=datetime.date.today().year,
+        kind="pioneer",
+        organization_id=registered.pk,
+        grounds="治理创新",
+    )
+    return [
+        GradeModel.objects.first(),
+        rnd,
+        evaluation,
+        complaint,
+        review,
+        nomination,
+        CreditSettings.objects.first(),
     ]
 
 

@@ -143,9 +143,20 @@ def records(cast):
         credit_hours="2",
         area=Area.objects.get(level="district"),
     )
+    from credit import services as credit_services
+
+    honour = credit_services.nominate(
+        by=cast.district,
+        year=today.year,
+        kind="excellent_org",
+        organization_id=offer.organization_id,
+        grounds="服务突出",
+    )
+    credit_services.decide_nomination(by=cast.district, nomination_id=honour.pk, select=True)
     return {
         "/api/v1/practice-projects/{id}/": project.pk,
         "/api/v1/courses/{id}/": course.pk,
+        "/api/v1/credit/honours/{id}/": honour.pk,
         "/api/v1/funds/budgets/{id}/": budget.pk,
         "/api/v1/foundation/funds/{id}/": fund.pk,
         "/api/v1/foundation/public/{id}/": fund.pk,

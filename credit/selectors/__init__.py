@@ -1,4 +1,4 @@
-"""Reads of the credit app: list status, eligibility, ratings, disclosure (C2–C4, C7).
+"""Reads of the credit app: list status, eligibility, ratings, disclosure (C2–C7).
 
 Other apps call these (registry's eligible contractors and guided-exit candidates,
 procurement's matching), never the credit models.
@@ -12,10 +12,11 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit.models import CreditEvent, ListEntry, StarModel, StarRating
+from credit.models import Complaint, CreditEvent, ListEntry, StarModel, StarRating
 from credit.models.stars import COMPONENT_LABELS, COMPONENTS
 
 LOW_STARS = 1  # guided-exit candidates: this many stars or fewer
+COMPLAINT_PENALTY = 15  # service component points per verified complaint in a year
 
 
 def open_report_obligations(organization_id: int) -> list[int]:
@@ -147,6 +148,13 @@ def star_components(organization_ids, *, today: datetime.date | None = None) -> 
         .values_list("organization_id")
         .annotate(n=Count("pk"))
     )
+    complaints = dict(
+        Complaint.objects.filter(
+            organization_id__in=ids, state=Complaint.State.VERIFIED, decided_on__gt=year_ago
+        )
+        .values_list("organization_id")
+        .annotate(n=Count("pk"))
+    )
     listed: dict[int, str] = {}
     for org_id, kind in current_entries(ids).values_list("organization_id", "kind"):
         if listed.get(org_id) != ListEntry.Kind.DISHONESTY:
@@ -182,6 +190,15 @@ def star_components(organization_ids, *, today: datetime.date | None = None) -> 
         sat = need["sat"]
         status = listed.get(pk)
         total = effects.get(pk) or 0
+        complained = complaints.get(pk, 0)
+        service_value, service_why = (
+            (float(sat) * 20, _("average satisfaction %(s).1f of 5") % {"s": sat})
+            if sat is not None
+            else (60, _("no satisfaction ratings yet (neutral)"))
+        )
+        if complained:
+            service_value -= COMPLAINT_PENALTY * complained
+            service_why += _("; %(n)d verified complaint(s) this year") % {"n": complained}
         out[pk] = {
             "governance": (_clamp(gov - INTERVIEW_PENALTY * interviewed), why),
             "activity": (
@@ -189,11 +206,7 @@ def star_components(organization_ids, *, today: datetime.date | None = None) -> 
                 _("%(n)d needs served and %(c)d whistle calls answered in a year")
                 % {"n": need["n"], "c": calls},
             ),
-            "service": (
-                (_clamp(float(sat) * 20), _("average satisfaction %(s).1f of 5") % {"s": sat})
-                if sat is not None
-                else (60, _("no satisfaction ratings yet (neutral)"))
-            ),
+            "service": (_clamp(service_value), service_why),
             "finance": (
                 (LIST_VALUE[status], _("on the %(list)s") % {"list": ListEntry.Kind(status).label})
                 if status
@@ -237,6 +250,10 @@ class CreditPage:
     events: list = field(default_factory=list)
     entries: list = field(default_factory=list)
     conclusions: list = field(default_factory=list)
+    grade: object = None
+    grade_breakdown: list = field(default_factory=list)
+    voice: dict = field(default_factory=dict)
+    honours: list = field(default_factory=list)
 
     @property
     def listed(self) -> list:
@@ -258,7 +275,12 @@ class CreditPage:
 def public_credit_page(organization) -> CreditPage:
     from registry.selectors import public_conclusions
 
+    grade = current_grades([organization.pk]).get(organization.pk)
     return CreditPage(
+        grade=grade,
+        grade_breakdown=grade_breakdown(grade) if grade else [],
+        voice=public_voice(organization),
+        honours=list(honour_roll().filter(organization=organization)),
         organization=organization,
         rating=latest_ratings([organization.pk]).get(organization.pk),
         events=list(
@@ -309,3 +331,46 @@ def appeals_for(user) -> QuerySet:
         .select_related("organization")
         .order_by("-submitted_at", "-pk")
     )
+
+
+# --- grades, public voice, honours, settings (submodules) ------------------------------
+
+from credit.selectors.grades import (  # noqa: E402
+    current_grade_model,
+    current_grades,
+    evaluations_for,
+    grade_breakdown,
+    purchase_priority,
+    simplified_inspection,
+)
+from credit.selectors.honours import honour_roll, honour_years, nominations_for  # noqa: E402
+from credit.selectors.settings import credit_settings  # noqa: E402
+from credit.selectors.voice import (  # noqa: E402
+    attended_activity,
+    complaints_for,
+    handled_need,
+    public_voice,
+    reviews_for,
+    verified_complaints,
+    voice_subjects,
+)
+
+__all__ = [
+    "attended_activity",
+    "complaints_for",
+    "credit_settings",
+    "current_grade_model",
+    "current_grades",
+    "evaluations_for",
+    "grade_breakdown",
+    "handled_need",
+    "honour_roll",
+    "honour_years",
+    "nominations_for",
+    "public_voice",
+    "purchase_priority",
+    "reviews_for",
+    "simplified_inspection",
+    "verified_complaints",
+    "voice_subjects",
+]

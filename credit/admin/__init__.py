@@ -1,38 +1,15 @@
 """Staff screens of the credit app: events and ratings are read-only; list decisions and
 star-model versions go through the services."""
 
-from contextlib import contextmanager
-
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from credit import services
+from credit.admin import grades, honours, settings, voice  # noqa: F401  (registers them)
+from credit.admin.base import ReadOnlyAdmin, refused_beside
 from credit.models import Appeal, CreditEvent, ListEntry, StarModel, StarRating
 from credit.models.stars import COMPONENTS
 from huitian.admin_base import ScopedAdmin, TransitionInline
 from huitian.models import Role
-
-
-@contextmanager
-def refused_beside(field: str):
-    """ "Not allowed for this organization" shown beside the organization field."""
-    try:
-        yield
-    except PermissionDenied as exc:
-        raise ValidationError({field: [str(getattr(exc, "detail", exc))]}) from exc
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    """No door edits or deletes these rows (the database refuses it too)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditEvent)

@@ -1,0 +1,184 @@
+# ruff: noqa: E501  (SQL and report lines read better unwrapped)
+"""Credit figures (issue 10), with `orgs` community organizations and `events` credit events:
+- the nightly star recompute (`recompute_star_ratings`), first run (writes every rating) and
+  the steady nightly run (nothing changed, writes nothing), against the raw SQL aggregation
+  that computes the same components for every organization (the floor);
+- one organization's public credit page (`/credit/organizations/{id}/`) in process against
+  the SQL it ran, replayed raw.
+The query count of the public list is independent of the page size: that one is a test
+(tests/credit/test_disclosure.py).
+"""
+
+import datetime
+import time
+
+from django.db import connection
+
+from bench.dataset import report
+
+PREFIX = "BENCH信用"
+
+FLOOR_SQL = """
+WITH ids AS (SELECT id FROM registry_organization WHERE name LIKE %(prefix)s),
+rep AS (SELECT DISTINCT ON (organization_id) organization_id, year, conclusion
+        FROM registry_annualreport WHERE organization_id IN (SELECT id FROM ids) AND year >= %(year)s
+        ORDER BY organization_id, year DESC),
+itv AS (SELECT organization_id, count(*) n FROM registry_interview
+        WHERE organization_id IN (SELECT id FROM ids) AND held_on > %(year_ago)s GROUP BY 1),
+nd AS (SELECT assigned_org_id, count(*) n, avg(satisfaction) sat FROM procurement_need
+       WHERE assigned_org_id IN (SELECT id FROM ids) AND resolved_at::date > %(year_ago)s GROUP BY 1),
+wh AS (SELECT organization_id, count(*) n FROM procurement_whistleresponse
+       WHERE organization_id IN (SELECT id FROM ids) AND responded_at::date > %(year_ago)s GROUP BY 1),
+cp AS (SELECT organization_id, count(*) n FROM credit_complaint
+       WHERE organization_id IN (SELECT id FROM ids) AND state = 'verified' AND decided_on > %(year_ago)s GROUP BY 1),
+ls AS (SELECT organization_id, min(kind) kind FROM credit_listentry
+       WHERE organization_id IN (SELECT id FROM ids) AND state = 'listed' GROUP BY 1),
+ev AS (SELECT organization_id, sum(effect) total FROM credit_creditevent
+       WHERE organization_id IN (SELECT id FROM ids) AND occurred_on <= %(today)s
+         AND (expires_on IS NULL OR expires_on > %(today)s) GROUP BY 1)
+SELECT ids.id, rep.conclusion, itv.n, nd.n, nd.sat, wh.n, cp.n, ls.kind, ev.total
+FROM ids LEFT JOIN rep ON rep.organization_id = ids.id LEFT JOIN itv ON itv.organization_id = ids.id
+LEFT JOIN nd ON nd.assigned_org_id = ids.id LEFT JOIN wh ON wh.organization_id = ids.id
+LEFT JOIN cp ON cp.organization_id = ids.id LEFT JOIN ls ON ls.organization_id = ids.id
+LEFT JOIN ev ON ev.organization_id = ids.id
+"""
+
+
+def _best(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def prepare(orgs: int, events: int) -> list[int]:
+    """`orgs` community organizations named BENCH信用…, `events` credit events spread over
+    them (generated in SQL); reused when the sizes match."""
+    from huitian import services
+    from huitian.models import Area
+    from registry.models import Organization
+
+    services.load_areas()
+
+    ids = list(
+        Organization.objects.filter(name__startswith=PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(ids) < orgs:
+        communities = list(Area.objects.filter(level="community").values_list("pk", flat=True)[:50])
+        Organization.objects.bulk_create(
+            [
+                Organization(
+                    name=f"{PREFIX}{i:06d}",
+                    legal_form=Organization.LegalForm.COMMUNITY_GROUP,
+                    registration_level=Organization.RegistrationLevel.FILED,
+                    filing_number=f"BENCH-CREDIT-{i:06d}",
+                    home_area_id=communities[i % len(communities)],
+                    status=Organization.Status.ACTIVE,
+                )
+                for i in range(len(ids), orgs)
+            ],
+            batch_size=2000,
+        )
+        ids = list(
+            Organization.objects.filter(name__startswith=PREFIX)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    ids = ids[:orgs]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM credit_creditevent WHERE organization_id BETWEEN %s AND %s",
+            [ids[0], ids[-1]],
+        )
+        have = cur.fetchone()[0]
+        if have < events:
+            t0 = time.perf_counter()
+            cur.execute(
+                """
+                INSERT INTO credit_creditevent (organization_id, kind, occurred_on, effect, expires_on,
+                    public, summary, reason, recorded_at)
+                SELECT %(first)s + (g %% %(n)s), (ARRAY['whistle_response','whistle_no_show','interview','honour','complaint'])[1 + g %% 5],
+                    d, (ARRAY[2,-3,-5,5,-10])[1 + g %% 5], d + 1095, true, 'bench', '', now()
+                FROM generate_series(%(from)s, %(to)s - 1) g,
+                     LATERAL (SELECT (DATE '2026-11-01' - (g %% 1500))::date AS d) day
+                """,
+                {"first": ids[0], "n": len(ids), "from": have, "to": events},
+            )
+            print(f"generated {events - have} credit events in {time.perf_counter() - t0:.1f} s")
+        cur.execute("ANALYZE credit_creditevent")
+    return ids
+
+
+def bench_credit(orgs: int, events: int) -> None:
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from credit.models import StarRating
+    from credit.services import stars
+
+    ids = prepare(orgs, events)
+    today = datetime.date(2026, 11, 30)
+    params = {
+        "prefix": f"{PREFIX}%",
+        "year": today.year - 2,
+        "year_ago": today - datetime.timedelta(days=365),
+        "today": today,
+    }
+
+    def floor():
+        with connection.cursor() as cur:
+            cur.execute(FLOOR_SQL, params)
+            cur.fetchall()
+
+    floor_s = _best(floor)
+    had = StarRating.objects.filter(organization_id__in=ids[:1]).exists()
+    t0 = time.perf_counter()
+    written = stars.recompute_star_ratings(organization_ids=ids, today=today)
+    first = time.perf_counter() - t0
+    report(
+        f"star recompute, {'first run' if not had else 'rerun'} ({written} written)",
+        first,
+        floor_s,
+        "raw SQL components",
+        f"   ({len(ids)} orgs, {events} events)",
+    )
+    t0 = time.perf_counter()
+    again = stars.recompute_star_ratings(organization_ids=ids, today=today)
+    steady = time.perf_counter() - t0
+    report(
+        f"star recompute, nightly unchanged ({again} written)",
+        steady,
+        floor_s,
+        "raw SQL components",
+    )
+
+    client = Client()
+    org_id = ids[len(ids) // 2]
+    path = f"/credit/organizations/{org_id}/"
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    sqls = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    k = 50
+
+    def page():
+        for _ in range(k):
+            client.get(path)
+
+    def raw():
+        with connection.cursor() as cur:
+            for _ in range(k):
+                for sql in sqls:
+                    cur.execute(sql.replace("%", "%%"))
+                    cur.fetchall()
+
+    report(
+        "public credit page (one organization)",
+        _best(page) / k,
+        _best(raw) / k,
+        f"its {len(sqls)} queries raw",
+    )
