@@ -80,6 +80,27 @@ def eligibility_problems(
     (the dishonesty and activity-anomaly lists): the credit app extends eligibility
     there, not here, and every door follows.
     """
+    return eligibility_many([(organization, project, joint)])[0]
+
+
+def eligibility_many(cases) -> list[list[str]]:
+    """`eligibility_problems` for many (organization, project, joint) at once: two queries
+    however many (a screen's list)."""
+    cases = list(cases)
+    if not cases:
+        return []
+    ids = {org.pk for org, _p, _j in cases}
+    listed = registry_selectors.ineligibility_reasons(list(ids))
+    eligible = set(
+        registry_selectors.eligible_contractors().filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    return [
+        _problems(org, project, joint, listed.get(org.pk), org.pk in eligible)
+        for org, project, joint in cases
+    ]
+
+
+def _problems(organization, project, joint, listed, in_eligible) -> list[str]:
     problems: list[str] = []
     if organization.status != Org.Status.ACTIVE:
         problems.append(
@@ -102,19 +123,19 @@ def eligibility_problems(
             project_street = street_of(project.area)
             if group_street is None or project_street is None or group_street != project_street:
                 problems.append(_("A filed community group takes projects of its own street only."))
-    listed = registry_selectors.ineligibility_reasons([organization.pk]).get(organization.pk)
     if listed:
         problems.append(listed)
-    if not problems and not (
-        registry_selectors.eligible_contractors().filter(pk=organization.pk).exists()
-    ):
+    if not problems and not in_eligible:
         problems.append(_("The organization is not among the eligible contractors."))
     return problems
 
 
 def eligibility_of(organizations: Iterable[Organization], project=None) -> dict[int, list[str]]:
-    """`eligibility_problems` for many organizations (a screen's list), by id."""
-    return {org.pk: eligibility_problems(org, project, joint=org.is_filed) for org in organizations}
+    """`eligibility_problems` for many organizations (a screen's list), by id; filed
+    groups as in a joint application."""
+    organizations = list(organizations)
+    found = eligibility_many((org, project, org.is_filed) for org in organizations)
+    return {org.pk: problems for org, problems in zip(organizations, found, strict=True)}
 
 
 def _refuse_ineligible(problems: list[str]) -> None:
