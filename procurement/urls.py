@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import open311, views, views_foundation
+from procurement import open311, views, views_foundation, views_purchases
 
 app_name = "procurement"
 
@@ -19,6 +19,17 @@ urlpatterns = [
     path("whistle/", views.whistle_calls, name="whistle"),
     path("foundation/", views_foundation.foundation_funds, name="foundation"),
     path("foundation/<str:pk>/", views_foundation.foundation_fund, name="foundation-fund"),
+    path("purchases/", views_purchases.purchases_home, name="purchases"),
+    path(
+        "purchases/projects/<int:pk>/apply/<int:org>/",
+        views_purchases.project_apply,
+        name="purchase-apply",
+    ),
+    path(
+        "purchases/contracts/<int:pk>/",
+        views_purchases.contract_detail,
+        name="purchase-contract",
+    ),
     path("open311/v2/services.json", open311.services, name="open311-services"),
     path("open311/v2/requests.json", open311.requests_view, name="open311-requests"),
     path("open311/v2/requests/<str:code>.json", open311.request_detail, name="open311-request"),
