@@ -42,10 +42,11 @@ PFLOW = ContractPeriod.FLOW
 IFLOW = Installment.FLOW
 RFLOW = MilestoneReport.FLOW
 PROJECT_FLOW = PurchaseProject.FLOW
+# The usual 30 / 40 / 30 schedule; milestones are contract text, in Chinese.
 DEFAULT_SCHEDULE = (
-    (Decimal("30"), "Start-up: team, plan and first services"),
-    (Decimal("40"), "Mid-term: services delivered to the mid-term target"),
-    (Decimal("30"), "Final: services completed, evaluated"),
+    (Decimal("30"), "启动：组建团队、制定服务计划并开展首批服务"),
+    (Decimal("40"), "中期：服务量达到中期目标，提交服务台账"),
+    (Decimal("30"), "结项：服务全部完成，通过评估"),
 )
 CENT = Decimal("0.01")
 
