@@ -351,6 +351,8 @@ PROCUREMENT_RESPONSE_DAYS = env.int("PROCUREMENT_RESPONSE_DAYS", default=1)
 PROCUREMENT_RESOLUTION_DAYS = env.int("PROCUREMENT_RESOLUTION_DAYS", default=15)
 PROCUREMENT_REOPEN_WORKING_DAYS = env.int("PROCUREMENT_REOPEN_WORKING_DAYS", default=5)
 PROCUREMENT_LIST_PERIOD = env.str("PROCUREMENT_LIST_PERIOD", default="monthly")
+# Purchase projects (P8): from this budget (yuan) a project is major (过程督导 required).
+PURCHASE_MAJOR_PROJECT_THRESHOLD = env.int("PURCHASE_MAJOR_PROJECT_THRESHOLD", default=500000)
 
 # Text messages (huitian/sms.py): one-time codes for residents' sign-up and sign-in.
 SMS_BACKEND = env.str(

@@ -15,3 +15,10 @@ router.register("foundation/funds", api.FoundationFundViewSet, basename="foundat
 router.register("foundation/donations", api.DonationViewSet, basename="donation")
 router.register("foundation/disbursements", api.DisbursementViewSet, basename="disbursement")
 router.register("foundation/public", api.PublicFundViewSet, basename="foundation-public")
+router.register("purchases/projects", api.ProjectViewSet, basename="purchase-project")
+router.register("purchases/applications", api.ApplicationViewSet, basename="project-application")
+router.register("purchases/contracts", api.ContractViewSet, basename="purchase-contract")
+router.register("purchases/installments", api.InstallmentViewSet, basename="installment")
+router.register(
+    "purchases/milestone-reports", api.MilestoneReportViewSet, basename="milestone-report"
+)

@@ -106,3 +106,62 @@ def fund_opener(user, community):
 
 
 rules.add_perm("procurement.open_fund", rules.is_superuser | fund_opener)
+
+
+# Purchase projects and contracts (P8).
+PURCHASERS = (Role.DISTRICT_ADMIN, Role.STREET_STAFF)
+
+
+@rules.predicate
+def purchaser(user, project_or_area):
+    """Staff of the purchaser: district or street staff over the project's area."""
+    area = getattr(project_or_area, "area", project_or_area)
+    return area is not None and staff_in(user, area, PURCHASERS)
+
+
+@rules.predicate
+def assigned_evaluator(user, project):
+    return project is not None and project.evaluator_id == user.pk
+
+
+@rules.predicate
+def applicant_member(user, organization):
+    return organization is not None and organization.pk in organization_ids(user)
+
+
+@rules.predicate
+def street_federation(user, organization):
+    """Federation staff of a filed group's street: they apply (and co-sign) for it."""
+    return (
+        organization is not None
+        and organization.is_filed
+        and staff_in(user, organization.home_area, (Role.FEDERATION_STAFF,))
+    )
+
+
+@rules.predicate
+def contractor_member(user, contract):
+    return contract is not None and contract.organization_id in organization_ids(user)
+
+
+@rules.predicate
+def contract_cosigner(user, contract):
+    """For a joint application's contract: the co-signing federation's staff."""
+    return (
+        contract is not None
+        and contract.application.is_joint
+        and staff_in(user, contract.application.federation_area, (Role.FEDERATION_STAFF,))
+    )
+
+
+@rules.predicate
+def contract_purchaser(user, contract):
+    return contract is not None and staff_in(user, contract.project.area, PURCHASERS)
+
+
+rules.add_perm("procurement.manage_project", rules.is_superuser | purchaser)
+rules.add_perm("procurement.pre_review_project", assigned_evaluator)
+rules.add_perm("procurement.apply_for_project", applicant_member)
+rules.add_perm("procurement.apply_jointly", street_federation)
+rules.add_perm("procurement.manage_contract", rules.is_superuser | contract_purchaser)
+rules.add_perm("procurement.act_for_contractor", contractor_member | contract_cosigner)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from procurement import open311, views, views_foundation
+from procurement import open311, views, views_foundation, views_purchases
 
 app_name = "procurement"
 
@@ -48,5 +48,16 @@ urlpatterns = [
         "open311/v2/requests/<str:code>.<georeport:format>",
         open311.request_detail,
         name="open311-request",
+    ),
+    path("purchases/", views_purchases.purchases_home, name="purchases"),
+    path(
+        "purchases/projects/<int:pk>/apply/<int:org>/",
+        views_purchases.project_apply,
+        name="purchase-apply",
+    ),
+    path(
+        "purchases/contracts/<int:pk>/",
+        views_purchases.contract_detail,
+        name="purchase-contract",
     ),
 ]

@@ -130,6 +130,7 @@ def build_records(cast) -> dict:
         *credit_records(cast, group),
     ]
     records += volunteer_records(cast, org, member)
+    records += purchase_records(cast)
     return {"member": member, "records": {type(r): r for r in records}}
 
 
@@ -238,6 +239,52 @@ def credit_records(cast, group) -> list:
         review,
         nomination,
         CreditSettings.objects.first(),
+    ]
+
+
+def purchase_records(cast) -> list:
+    """A contract in service in street A (its project pre-reviewed by an evaluator other
+    than the cast's, who stays an outside party here) and every record around it."""
+    from procurement.models import ApplicationScore, ConflictDeclaration, ReviewerAssignment
+    from procurement.services import contracts, projects
+    from tests.procurement import factories as purchases
+
+    street = cast.area(COMMUNITY_A1).parent
+    contractor = OrganizationFactory(name="矩阵为老服务中心")
+    contractor_member = purchases.member_of(contractor, "matrix_contractor")
+    reviewer = make_user("matrix_purchase_evaluator", Role.EVALUATOR, street)
+    contract = purchases.contract_in_service(
+        cast.street_a,
+        street,
+        purchases.funded_budget(cast.district, street, amount="400000"),
+        reviewer,
+        contractor,
+        contractor_member,
+    )
+    project, application = contract.project, contract.application
+    assignment = ReviewerAssignment.objects.create(project=project, reviewer=reviewer)
+    projects.declare_conflict(application, by=reviewer, has_conflict=False)
+    ApplicationScore.objects.create(
+        application=application, reviewer=reviewer, criterion="plan", points=30
+    )
+    period = contract.periods.get()
+    installment = period.installments.first()
+    report = contracts.submit_milestone_report(installment, by=contractor_member, text="完成")
+    subcontractor = contracts.add_subcontractor(
+        contract, by=contractor_member, name="某印刷厂", work="印制", is_core_service=False
+    )
+    return [
+        project,
+        application,
+        project.award,
+        assignment,
+        ConflictDeclaration.objects.get(assignment=assignment),
+        ApplicationScore.objects.get(application=application),
+        contract,
+        period,
+        installment,
+        report,
+        subcontractor,
     ]
 
 

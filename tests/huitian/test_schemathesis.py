@@ -153,10 +153,31 @@ def records(cast):
         grounds="服务突出",
     )
     credit_services.decide_nomination(by=cast.district, nomination_id=honour.pk, select=True)
+    from procurement.services.contracts import submit_milestone_report
+    from tests.procurement import factories as purchases
+
+    street = Area.objects.get(code="110114011")
+    contractor = OrganizationFactory()
+    contractor_member = purchases.member_of(contractor)
+    contract = purchases.contract_in_service(
+        cast.street_a,
+        street,
+        purchases.funded_budget(cast.district, street, amount="400000"),
+        cast.evaluator,
+        contractor,
+        contractor_member,
+    )
+    installment = contract.periods.get().installments.first()
+    milestone = submit_milestone_report(installment, by=contractor_member, text="阶段完成")
     return {
         "/api/v1/practice-projects/{id}/": project.pk,
         "/api/v1/courses/{id}/": course.pk,
         "/api/v1/credit/honours/{id}/": honour.pk,
+        "/api/v1/purchases/projects/{id}/": contract.project_id,
+        "/api/v1/purchases/applications/{id}/": contract.application_id,
+        "/api/v1/purchases/contracts/{id}/": contract.pk,
+        "/api/v1/purchases/installments/{id}/": installment.pk,
+        "/api/v1/purchases/milestone-reports/{id}/": milestone.pk,
         "/api/v1/funds/budgets/{id}/": budget.pk,
         "/api/v1/foundation/funds/{id}/": fund.pk,
         "/api/v1/foundation/public/{id}/": fund.pk,

@@ -1,0 +1,213 @@
+"""Purchase projects' screens (P8): projects created and changed through
+`services.projects`; steps are actions calling the same services; applications are
+shown with each applicant's eligibility and the reason when it is not."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from huitian.admin_base import TransitionInline
+from huitian.models import Role
+from procurement.admin.base import ProcurementAdmin, RecordOnlyAdmin
+from procurement.models import (
+    ApplicationScore,
+    Award,
+    ConflictDeclaration,
+    ProjectApplication,
+    PurchaseProject,
+    ReviewerAssignment,
+)
+from procurement.services import projects as svc
+
+PURCHASERS = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF})
+DEFAULT_APPLICATION_DAYS = 10
+
+
+class ProjectForm(forms.ModelForm):
+    budget_amount = forms.CharField(label=_("budget (yuan)"), max_length=20)
+
+    class Meta:
+        model = PurchaseProject
+        fields = [
+            "title",
+            "area",
+            "purchaser_name",
+            "category",
+            "items",
+            "budget",
+            "budget_amount",
+            "service_standard",
+            "quantity",
+            "unit",
+            "duration_months",
+            "years",
+            "evaluator",
+        ]
+
+
+class ApplicationInline(admin.TabularInline):
+    model = ProjectApplication
+    extra = 0
+    can_delete = False
+    fields = ["organization", "is_joint", "quoted_amount", "state", "eligibility"]
+    readonly_fields = fields
+    verbose_name_plural = _("applications")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "project__area")
+
+    @admin.display(description=_("eligibility"))
+    def eligibility(self, application):
+        return eligibility_text(application)
+
+
+def eligibility_text(application) -> str:
+    problems = svc.eligibility_problems(
+        application.organization, application.project, joint=application.is_joint
+    )
+    return "；".join(problems) if problems else str(_("Eligible"))
+
+
+@admin.register(PurchaseProject)
+class PurchaseProjectAdmin(ProcurementAdmin):
+    list_display = [
+        "title",
+        "area",
+        "purchaser_name",
+        "budget_amount",
+        "is_major_display",
+        "state",
+        "application_deadline",
+    ]
+    list_filter = ["state", "years"]
+    list_select_related = ["area"]
+    search_fields = ["title", "purchaser_name"]
+    add_roles = PURCHASERS
+    form = ProjectForm
+    inlines = [ApplicationInline, TransitionInline]
+    autocomplete_fields = []
+    actions = ["submit_for_review", "open_for_applications", "close_applications"]
+    readonly_fields = [
+        "state",
+        "is_major_display",
+        "application_days",
+        "opened_at",
+        "application_deadline",
+        "pre_review_opinion",
+        "pre_reviewed_at",
+        "cancel_reason",
+        "created_by",
+        "created_at",
+    ]
+
+    @admin.display(description=_("major project"), boolean=True)
+    def is_major_display(self, project):
+        return project.is_major
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if obj.state != PurchaseProject.State.DRAFT:
+            return [*ProjectForm.Meta.fields, *self.readonly_fields]
+        return [*self.readonly_fields, "area"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ProjectForm.Meta.fields
+        return [*ProjectForm.Meta.fields, *self.readonly_fields]
+
+    def create_with_service(self, request, form):
+        d = dict(form.cleaned_data)
+        items = list(d.pop("items", []) or [])
+        return svc.create_project(by=request.user, items=items, **d)
+
+    def change_with_service(self, request, obj, form):
+        d = {k: form.cleaned_data[k] for k in form.changed_data if k in svc.EDITABLE}
+        return svc.update_project(obj, by=request.user, **d)
+
+    @admin.action(description=_("Submit the selected projects for pre-review"))
+    def submit_for_review(self, request, queryset):
+        for project in queryset:
+            self.run_service(request, svc.submit_for_review, project, by=request.user)
+
+    @admin.action(description=_("Open the selected projects for applications (10 working days)"))
+    def open_for_applications(self, request, queryset):
+        for project in queryset:
+            self.run_service(
+                request,
+                svc.open_for_applications,
+                project,
+                by=request.user,
+                working_days=project.application_days or DEFAULT_APPLICATION_DAYS,
+            )
+
+    @admin.action(description=_("Close applications of the selected projects"))
+    def close_applications(self, request, queryset):
+        for project in queryset:
+            self.run_service(request, svc.close_applications, project, by=request.user)
+
+
+@admin.register(ProjectApplication)
+class ProjectApplicationAdmin(RecordOnlyAdmin):
+    list_display = ["project", "organization", "is_joint", "quoted_amount", "state", "eligibility"]
+    list_filter = ["state", "is_joint"]
+    list_select_related = ["project__area", "organization"]
+    inlines = [TransitionInline]
+    readonly_fields = [
+        "project",
+        "organization",
+        "proposal",
+        "quoted_amount",
+        "is_joint",
+        "federation_area",
+        "cosigned_by",
+        "state",
+        "submitted_by",
+        "submitted_at",
+        "eligibility",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description=_("eligibility"))
+    def eligibility(self, application):
+        return eligibility_text(application)
+
+
+@admin.register(Award)
+class AwardAdmin(RecordOnlyAdmin):
+    list_display = ["project", "application", "awarded_by", "awarded_at"]
+    list_select_related = ["project", "application__organization", "awarded_by"]
+    readonly_fields = ["project", "application", "reason", "awarded_by", "awarded_at"]
+    fields = readonly_fields
+
+
+@admin.register(ReviewerAssignment)
+class ReviewerAssignmentAdmin(RecordOnlyAdmin):
+    list_display = ["project", "reviewer", "assigned_at"]
+    list_select_related = ["project", "reviewer"]
+    readonly_fields = ["project", "reviewer", "assigned_by", "assigned_at"]
+    fields = readonly_fields
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(RecordOnlyAdmin):
+    list_display = ["assignment", "application", "has_conflict", "declared_at"]
+    list_filter = ["has_conflict"]
+    list_select_related = ["assignment__project", "assignment__reviewer", "application"]
+    readonly_fields = ["assignment", "application", "has_conflict", "description", "declared_at"]
+    fields = readonly_fields
+
+
+@admin.register(ApplicationScore)
+class ApplicationScoreAdmin(RecordOnlyAdmin):
+    list_display = ["application", "reviewer", "criterion", "points", "scored_at"]
+    list_filter = ["criterion"]
+    list_select_related = ["application__organization", "reviewer"]
+    readonly_fields = ["application", "reviewer", "criterion", "points", "comment", "scored_at"]
+    fields = readonly_fields
