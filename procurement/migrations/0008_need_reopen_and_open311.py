@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0006_funds_and_foundation'),
+        ('procurement', '0007_purchase_projects_and_contracts'),
     ]
 
     operations = [
