@@ -489,8 +489,17 @@ class RequestDetailView(Open311View):
         return Response([_render(need, full)])
 
 
+def _xml_twin(view_class):
+    """The same door answering in XML; the schema documents the JSON one only."""
+    return type(f"{view_class.__name__}XML", (view_class,), {"schema": None}).as_view()
+
+
 # The names procurement/urls.py routes to.
 services = ServicesView.as_view()
 service_definition = ServiceDefinitionView.as_view()
 requests_view = RequestsView.as_view()
 request_detail = RequestDetailView.as_view()
+services_xml = _xml_twin(ServicesView)
+service_definition_xml = _xml_twin(ServiceDefinitionView)
+requests_xml = _xml_twin(RequestsView)
+request_detail_xml = _xml_twin(RequestDetailView)

@@ -1,23 +1,10 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from procurement import open311, views, views_foundation, views_purchases
 
 app_name = "procurement"
+XML = {"format": "xml"}
 
-
-class GeoReportFormat:
-    """GeoReport v2 answers in JSON or XML, named by the path's extension."""
-
-    regex = "json|xml"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(GeoReportFormat, "georeport")
 
 urlpatterns = [
     path("needs/new/", views.need_new, name="need-new"),
@@ -37,17 +24,28 @@ urlpatterns = [
     path("whistle/", views.whistle_calls, name="whistle"),
     path("foundation/", views_foundation.foundation_funds, name="foundation"),
     path("foundation/<str:pk>/", views_foundation.foundation_fund, name="foundation-fund"),
-    path("open311/v2/services.<georeport:format>", open311.services, name="open311-services"),
+    # GeoReport v2 in JSON (documented in the schema) and XML (the same views, `format`).
+    path("open311/v2/services.json", open311.services, name="open311-services"),
     path(
-        "open311/v2/services/<str:service_code>.<georeport:format>",
+        "open311/v2/services/<str:service_code>.json",
         open311.service_definition,
         name="open311-service",
     ),
-    path("open311/v2/requests.<georeport:format>", open311.requests_view, name="open311-requests"),
+    path("open311/v2/requests.json", open311.requests_view, name="open311-requests"),
+    path("open311/v2/requests/<str:code>.json", open311.request_detail, name="open311-request"),
+    path("open311/v2/services.xml", open311.services_xml, XML, name="open311-services-xml"),
     path(
-        "open311/v2/requests/<str:code>.<georeport:format>",
-        open311.request_detail,
-        name="open311-request",
+        "open311/v2/services/<str:service_code>.xml",
+        open311.service_definition_xml,
+        XML,
+        name="open311-service-xml",
+    ),
+    path("open311/v2/requests.xml", open311.requests_xml, XML, name="open311-requests-xml"),
+    path(
+        "open311/v2/requests/<str:code>.xml",
+        open311.request_detail_xml,
+        XML,
+        name="open311-request-xml",
     ),
     path("purchases/", views_purchases.purchases_home, name="purchases"),
     path(
