@@ -11,6 +11,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -100,7 +101,7 @@ def deadline_html(need: Need, today=None, soon=None, calendar=None):
     if not rows:
         return "—"
     return format_html_join(
-        format_html("<br>"),
+        mark_safe("<br>"),
         '<span class="deadline deadline-{}">{} {}{}</span>',
         (
             (
