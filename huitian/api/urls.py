@@ -47,9 +47,9 @@ urlpatterns = [
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token_refresh"),
     path("me/", views.MeView.as_view(), name="me"),
     path("dashboards/", dashboards.PanelListView.as_view(), name="dashboard-list"),
-    path("dashboards/<slug:key>/", dashboards.PanelView.as_view(), name="dashboard-panel"),
+    path("dashboards/<slug:panel>/", dashboards.PanelView.as_view(), name="dashboard-panel"),
     path("open-data/", dashboards.OpenDataListView.as_view(), name="open-data-list"),
-    path("open-data/<slug:key>/", dashboards.OpenDataView.as_view(), name="open-data-set"),
+    path("open-data/<slug:dataset>/", dashboards.OpenDataView.as_view(), name="open-data-set"),
     *extra_patterns,
     path("", include(router.urls)),
 ]
