@@ -6,13 +6,18 @@ per user-area-period for a minute). `period`: `2026-11`, `2026-Q4`, `2026` or
 `2026-01-01..2026-03-31` (default: this year); `area`: an area id inside the caller's
 areas (default: the caller's own). Open data is public: `GET /api/v1/open-data/` and
 `GET /api/v1/open-data/{dataset}/?year=`.
+
+UNFINISHED: these four operations are left out of the OpenAPI schema (`exclude=True`):
+with any of them in it, Swagger UI at /api/docs/ stops rendering after the third tag
+(no console error; tests/e2e/test_csp.py caught it) and the cause is not found yet.
+They are documented here and in the README until then.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +31,48 @@ PERIOD = OpenApiParameter(
     "period", OpenApiTypes.STR, description="2026-11, 2026-Q4, 2026 or 2026-01-01..2026-03-31"
 )
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this)")
+
+
+_LINK = inline_serializer(
+    "DashboardLink",
+    {
+        "key": serializers.CharField(),
+        "title": serializers.CharField(),
+        "url": serializers.URLField(),
+    },
+)
+PANEL_LIST = inline_serializer("DashboardPanelList", {"results": _LINK.__class__(many=True)})
+PANEL = inline_serializer(
+    "DashboardPanel",
+    {
+        "panel": serializers.CharField(),
+        "title": serializers.CharField(),
+        "chart": serializers.CharField(),
+        "area": serializers.DictField(),
+        "period": serializers.DictField(),
+        "drills": serializers.BooleanField(),
+        "label_key": serializers.CharField(),
+        "columns": serializers.ListField(child=serializers.DictField()),
+        "rows": serializers.ListField(child=serializers.DictField()),
+        "note": serializers.CharField(),
+        "links": serializers.ListField(child=serializers.DictField()),
+    },
+)
+OPEN_LIST = inline_serializer(
+    "OpenDataList",
+    {"threshold": serializers.IntegerField(), "results": _LINK.__class__(many=True)},
+)
+OPEN_SET = inline_serializer(
+    "OpenDataSet",
+    {
+        "dataset": serializers.CharField(),
+        "title": serializers.CharField(),
+        "year": serializers.IntegerField(),
+        "threshold": serializers.IntegerField(),
+        "columns": serializers.ListField(child=serializers.DictField()),
+        "rows": serializers.ListField(child=serializers.DictField()),
+    },
+)
 
 
 def _bad(exc: dash.BadParameter):
@@ -42,7 +89,7 @@ class PanelListView(APIView):
 
     permission_classes = [StaffOnly]
 
-    @extend_schema(operation_id="dashboards_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="dashboards_list", responses=PANEL_LIST, exclude=True)
     def get(self, request):
         return Response(
             {
@@ -66,10 +113,10 @@ class PanelView(APIView):
     permission_classes = [StaffOnly]
 
     @extend_schema(
-        operation_id="dashboards_panel", parameters=[AREA, PERIOD], responses=OpenApiTypes.OBJECT
+        operation_id="dashboards_panel", parameters=[AREA, PERIOD], responses=PANEL, exclude=True
     )
-    def get(self, request, key: str):
-        panel = dash.get_panel(key)
+    def get(self, request, panel: str):
+        panel = dash.get_panel(panel)
         if panel is None:
             raise Http404
         try:
@@ -88,7 +135,7 @@ class OpenDataListView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(operation_id="open_data_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="open_data_list", responses=OPEN_LIST, exclude=True)
     def get(self, request):
         return Response(
             {
@@ -110,9 +157,11 @@ class OpenDataView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(operation_id="open_data_set", parameters=[YEAR], responses=OpenApiTypes.OBJECT)
-    def get(self, request, key: str):
-        ds = open_data.declared_datasets().get(key)
+    @extend_schema(
+        operation_id="open_data_set", parameters=[YEAR], responses=OPEN_SET, exclude=True
+    )
+    def get(self, request, dataset: str):
+        ds = open_data.declared_datasets().get(dataset)
         if ds is None:
             raise Http404
         try:

@@ -51,9 +51,9 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/account/", accounts.AccountView.as_view(), name="api_me_account"),
     path("dashboards/", dashboards.PanelListView.as_view(), name="dashboard-list"),
-    path("dashboards/<slug:key>/", dashboards.PanelView.as_view(), name="dashboard-panel"),
+    path("dashboards/<slug:panel>/", dashboards.PanelView.as_view(), name="dashboard-panel"),
     path("open-data/", dashboards.OpenDataListView.as_view(), name="open-data-list"),
-    path("open-data/<slug:key>/", dashboards.OpenDataView.as_view(), name="open-data-set"),
+    path("open-data/<slug:dataset>/", dashboards.OpenDataView.as_view(), name="open-data-set"),
     *extra_patterns,
     path("", include(router.urls)),
 ]
