@@ -15,7 +15,9 @@ from procurement.models import ProjectApplication, PurchaseProject
 from procurement.selectors import projects as sel
 from procurement.serializers import projects as s
 from procurement.services import projects as svc
-from registry.models import Organization
+
+# The registry's organizations, without importing the registry beyond its selectors.
+Organization = ProjectApplication.organization.field.related_model
 
 REFUSALS = gettext_lazy(
     "403 when the caller may not take this step (not the purchaser's staff, not the "

@@ -15,7 +15,9 @@ from procurement.models import (
     ProjectApplication,
     PurchaseProject,
 )
-from registry.models import Organization
+
+# The registry's organizations, without importing the registry beyond its selectors.
+Organization = ProjectApplication.organization.field.related_model
 
 
 def projects_for(user) -> QuerySet:
