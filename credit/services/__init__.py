@@ -7,6 +7,7 @@ from credit.services.grades import (
     assign_evaluation,
     award_grade,
     enter_scores,
+    grade_model_in_force,
     open_evaluation_round,
     publish_grade_model,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "enter_list",
     "enter_scores",
     "file_complaint",
+    "grade_model_in_force",
     "nominate",
     "open_evaluation_round",
     "publish_grade_model",

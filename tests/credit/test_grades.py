@@ -38,7 +38,8 @@ def graded(cast, scores=SCORES, *, org=None, evaluator=None):
 
 
 def test_thresholds_out_of_order_are_refused_and_versions_are_kept(cast):
-    first = GradeModel.objects.get(version=1)
+    first = services.grade_model_in_force()
+    assert first.version == 1 and first.thresholds() == [600, 700, 800, 900, 950]
     for bad in (
         [600, 700, 700, 900, 950],
         [600, 900, 800, 850, 950],
@@ -53,9 +54,11 @@ def test_thresholds_out_of_order_are_refused_and_versions_are_kept(cast):
         services.publish_grade_model(by=cast.street_a, thresholds=[500, 650, 750, 850, 900])
     second = services.publish_grade_model(by=cast.district, thresholds=[500, 650, 750, 850, 900])
     assert second.version == 2 and GradeModel.objects.get(pk=first.pk).min_five == 950
+    assert services.grade_model_in_force() == second
 
 
 def test_the_admin_refuses_out_of_order_thresholds_beside_the_field(cast):
+    services.grade_model_in_force()
     client = Client()
     client.force_login(cast.district)
     r = client.post(

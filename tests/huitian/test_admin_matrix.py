@@ -19,8 +19,9 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from credit import selectors as credit_selectors
 from credit import services as credit_services
-from credit.models import CreditEvent, CreditSettings, GradeModel, StarModel, StarRating
+from credit.models import CreditEvent, StarModel, StarRating
 from huitian import ledger
 from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
@@ -232,13 +233,13 @@ def credit_records(cast, group) -> list:
         grounds="治理创新",
     )
     return [
-        GradeModel.objects.first(),
+        credit_services.grade_model_in_force(),
         rnd,
         evaluation,
         complaint,
         review,
         nomination,
-        CreditSettings.objects.first(),
+        credit_selectors.credit_settings(),
     ]
 
 
