@@ -163,7 +163,7 @@ class VolunteerRegistrationView(APIView):
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """新时代文明实践项目库: the public library of accepted projects."""
 
-    serializer_class = s.ProjectOut
+    serializer_class = s.PracticeProjectOut
     permission_classes = [permissions.AllowAny]
     filterset_class = None
 

@@ -136,7 +136,7 @@ class VolunteerIn(serializers.Serializer):
     )
 
 
-class ProjectOut(serializers.Serializer):
+class PracticeProjectOut(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     summary = serializers.CharField()
