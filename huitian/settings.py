@@ -353,6 +353,13 @@ PROCUREMENT_REOPEN_WORKING_DAYS = env.int("PROCUREMENT_REOPEN_WORKING_DAYS", def
 PROCUREMENT_LIST_PERIOD = env.str("PROCUREMENT_LIST_PERIOD", default="monthly")
 # Purchase projects (P8): from this budget (yuan) a project is major (过程督导 required).
 PURCHASE_MAJOR_PROJECT_THRESHOLD = env.int("PURCHASE_MAJOR_PROJECT_THRESHOLD", default=500000)
+# Post-evaluation (item 6): weights of quantity / quality / satisfaction in the overall
+# score, and the share of the final installment paid from each score up (below the last
+# floor it is withheld until corrected and evaluated again).
+PURCHASE_EVALUATION_WEIGHTS = {"quantity": 30, "quality": 40, "satisfaction": 30}
+PURCHASE_FINAL_PAYMENT_SCHEDULE = [(90, 100), (80, 95), (60, 80)]
+# OCDS (D2): the ocid prefix registered for the platform's releases.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-hthuitian")
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",

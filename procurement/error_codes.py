@@ -48,3 +48,15 @@ class ErrorCode(enum.StrEnum):
     # Foundation (services/foundation.py)
     NOT_A_COMMUNITY = "not_a_community"
     FUND_CLOSED = "fund_closed"
+    # Supervision and evaluation (services/evaluation.py, services/spot_checks.py)
+    NOT_IN_SERVICE = "not_in_service"
+    SUPERVISION_REQUIRED = "supervision_required"
+    CORRECTIVE_ACTION_OPEN = "corrective_action_open"
+    NO_SURVEY_RESPONSES = "no_survey_responses"
+    ALREADY_EVALUATED = "already_evaluated"
+    NOT_EVALUATED = "not_evaluated"
+    EARLIER_INSTALLMENTS_UNPAID = "earlier_installments_unpaid"
+    FINAL_INSTALLMENT_UNPAID = "final_installment_unpaid"
+    NO_FINAL_INSTALLMENT = "no_final_installment"
+    NOTHING_TO_DRAW = "nothing_to_draw"
+    SPOT_CHECK_EXISTS = "spot_check_exists"
