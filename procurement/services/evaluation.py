@@ -208,7 +208,7 @@ def close_corrective_action(*, action_id: int, note: str, by) -> CorrectiveActio
     """Close an action as corrected, saying how (the note is the transition's record)."""
     with transaction.atomic():
         action = (
-            CorrectiveAction.objects.select_for_update()
+            CorrectiveAction.objects.select_for_update(of=("self",))
             .select_related("visit__contract__project__area")
             .get(pk=action_id)
         )
@@ -220,7 +220,7 @@ def close_corrective_action(*, action_id: int, note: str, by) -> CorrectiveActio
 def reopen_corrective_action(*, action_id: int, note: str, by) -> CorrectiveAction:
     with transaction.atomic():
         action = (
-            CorrectiveAction.objects.select_for_update()
+            CorrectiveAction.objects.select_for_update(of=("self",))
             .select_related("visit__contract__project__area")
             .get(pk=action_id)
         )
@@ -249,7 +249,8 @@ def _rating(value, field: str = "rating") -> int:
 def _period_for_surveys(period_id: int, by) -> ContractPeriod:
     period = ContractPeriod.objects.select_related("contract__project__area").get(pk=period_id)
     require(by, "procurement.evaluate_contract", period.contract.project)
-    if period.state != ContractPeriod.State.COMMITTED:
+    failed = period.state == ContractPeriod.State.EVALUATED and not period.evaluation_passed
+    if period.state != ContractPeriod.State.COMMITTED and not failed:
         raise WorkflowError(
             ErrorCode.NOT_IN_SERVICE,
             _("Survey answers are recorded for a year in service; this one is %(state)s.")
@@ -436,7 +437,7 @@ def evaluate_period(
         )
     with transaction.atomic():
         period = (
-            ContractPeriod.objects.select_for_update()
+            ContractPeriod.objects.select_for_update(of=("self",))
             .select_related("contract__project__area")
             .get(pk=period_id)
         )
@@ -511,7 +512,7 @@ def evaluate_period(
 
 def _locked_period(period_id: int, by, permission: str) -> ContractPeriod:
     period = (
-        ContractPeriod.objects.select_for_update()
+        ContractPeriod.objects.select_for_update(of=("self",))
         .select_related("contract__project__area", "budget")
         .get(pk=period_id)
     )
@@ -585,13 +586,9 @@ def pay_final_installment(*, period_id: int, by) -> Installment:
                 note=_("Not paid by the score %(score)s") % {"score": period.evaluation_score},
                 **common,
             )
-        move(
-            final,
-            Installment.FLOW["pay_by_score"],
-            by=by,
-            note=note,
-            also=["paid_movement", "paid_amount", "paid_at", "released_movement"],
-        )
+        # The payment fields first: the database refuses a paid row without its movement.
+        final.save(update_fields=["paid_movement", "paid_amount", "paid_at", "released_movement"])
+        move(final, Installment.FLOW["pay_by_score"], by=by, note=note)
     return final
 
 
