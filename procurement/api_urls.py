@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from procurement import api
+from procurement.api.ocds import OcdsViewSet
 
 router = SimpleRouter()
 router.register("needs", api.NeedViewSet, basename="need")
@@ -15,3 +16,4 @@ router.register("foundation/funds", api.FoundationFundViewSet, basename="foundat
 router.register("foundation/donations", api.DonationViewSet, basename="donation")
 router.register("foundation/disbursements", api.DisbursementViewSet, basename="disbursement")
 router.register("foundation/public", api.PublicFundViewSet, basename="foundation-public")
+router.register("purchases/ocds", OcdsViewSet, basename="purchases-ocds")
