@@ -21,12 +21,8 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from procurement.models import (
-    Contract,
-    ContractPeriod,
-    Installment,
-    PurchaseProject,
-)
+from procurement.models import Contract, ContractPeriod, Installment, PurchaseProject
+from procurement.selectors import disclosure
 
 OCDS_VERSION = "1.1"
 SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema"
@@ -35,17 +31,6 @@ CURRENCY = "CNY"
 PUBLISHER = "回天地区社会组织服务平台"
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 S = PurchaseProject.State
-# States in which a project is public (its pre-review passed); cancelled ones once opened.
-PUBLIC_STATES = [
-    S.PASSED,
-    S.OPEN,
-    S.UNDER_REVIEW,
-    S.AWARDED,
-    S.CONTRACTED,
-    S.IN_SERVICE,
-    S.EVALUATED,
-    S.SETTLED,
-]
 TENDER_STATUS = {
     S.PASSED: "planned",
     S.OPEN: "active",
@@ -63,25 +48,18 @@ CONTRACT_STATUS = {
 
 
 def public_projects():
-    """The projects the public reads (pages and OCDS alike), with what they show."""
+    """The projects the public reads (`selectors.disclosure`), with what OCDS shows."""
     paid = Installment.objects.filter(state=Installment.State.PAID).order_by("paid_at", "pk")
     periods = ContractPeriod.objects.order_by("index").prefetch_related(
         Prefetch("installments", queryset=paid, to_attr="paid_installments")
     )
     return (
-        PurchaseProject.objects.filter(
-            Q(state__in=PUBLIC_STATES) | Q(state=S.CANCELLED, opened_at__isnull=False)
-        )
-        .select_related(
-            "area",
-            "category",
-            "budget__source",
-            "award__application__organization",
-            "contract__organization",
-        )
+        disclosure.public_projects()
+        .select_related("budget__source", "contract__organization")
         .prefetch_related(Prefetch("contract__periods", queryset=periods))
-        .annotate(applicants=Count("applications", filter=~Q(applications__state="withdrawn")))
-        .order_by("-created_at", "-pk")
+        .annotate(
+            applicants=Count("applications", filter=~Q(applications__state="withdrawn"))
+        )
     )
 
 

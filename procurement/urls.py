@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import open311, views, views_foundation
+from procurement import open311, views, views_disclosure, views_foundation
 
 app_name = "procurement"
 
@@ -19,6 +19,14 @@ urlpatterns = [
     path("whistle/", views.whistle_calls, name="whistle"),
     path("foundation/", views_foundation.foundation_funds, name="foundation"),
     path("foundation/<str:pk>/", views_foundation.foundation_fund, name="foundation-fund"),
+    path("purchases/public/", views_disclosure.purchases_public, name="purchases-public"),
+    path(
+        "purchases/public/evaluations/",
+        views_disclosure.evaluations_public,
+        name="purchase-evaluations-public",
+    ),
+    path("purchases/public/<int:pk>/", views_disclosure.purchase_public, name="purchase-public"),
+    path("purchases/audit/<int:pk>/", views_disclosure.purchase_audit, name="purchase-audit"),
     path("open311/v2/services.json", open311.services, name="open311-services"),
     path("open311/v2/requests.json", open311.requests_view, name="open311-requests"),
     path("open311/v2/requests/<str:code>.json", open311.request_detail, name="open311-request"),
