@@ -57,9 +57,7 @@ def public_projects():
         disclosure.public_projects()
         .select_related("budget__source", "contract__organization")
         .prefetch_related(Prefetch("contract__periods", queryset=periods))
-        .annotate(
-            applicants=Count("applications", filter=~Q(applications__state="withdrawn"))
-        )
+        .annotate(applicants=Count("applications", filter=~Q(applications__state="withdrawn")))
     )
 
 

@@ -3,7 +3,8 @@
 needs (the queue, lifecycle steps, deadlines) · lists (topics, needs lists,
 purchase-service items) · offers (offers and matches) · whistle (whistle calls)
 · imports (12345 hotline imports) · funds (sources, budgets, the report)
-· foundation (community funds, donations, disbursements). Every add and change
+· foundation (community funds, donations, disbursements) · supervision (visits,
+corrective actions, survey answers, evaluations, spot checks). Every add and change
 goes through a service (`create_with_service` / `change_with_service`); fields
 only a workflow step sets are read-only.
 """
@@ -15,5 +16,6 @@ from procurement.admin import (  # noqa: F401
     lists,
     needs,
     offers,
+    supervision,
     whistle,
 )

@@ -168,9 +168,7 @@ def _related(project: PurchaseProject) -> dict[type, list[int]]:
             )
         ),
         SupervisionVisit: list(
-            SupervisionVisit.objects.filter(contract__in=contract_ids).values_list(
-                "pk", flat=True
-            )
+            SupervisionVisit.objects.filter(contract__in=contract_ids).values_list("pk", flat=True)
         ),
         CorrectiveAction: list(
             CorrectiveAction.objects.filter(visit__contract__in=contract_ids).values_list(
