@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from procurement import api
+from procurement.api import evaluation as evaluation_api
 from procurement.api.ocds import OcdsViewSet
 
 router = SimpleRouter()
@@ -17,3 +18,18 @@ router.register("foundation/donations", api.DonationViewSet, basename="donation"
 router.register("foundation/disbursements", api.DisbursementViewSet, basename="disbursement")
 router.register("foundation/public", api.PublicFundViewSet, basename="foundation-public")
 router.register("purchases/ocds", OcdsViewSet, basename="purchases-ocds")
+router.register(
+    "purchases/supervision-visits",
+    evaluation_api.SupervisionVisitViewSet,
+    basename="supervision-visit",
+)
+router.register(
+    "purchases/corrective-actions",
+    evaluation_api.CorrectiveActionViewSet,
+    basename="corrective-action",
+)
+router.register("purchases/evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
+router.register(
+    "purchases/evaluation-years", evaluation_api.EvaluationYearViewSet, basename="evaluation-year"
+)
+router.register("purchases/spot-checks", evaluation_api.SpotCheckViewSet, basename="spot-check")

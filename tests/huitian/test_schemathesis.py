@@ -120,7 +120,16 @@ def records(cast):
     disbursement = foundation.request_disbursement(
         fund_id=fund.pk, amount="10", purpose="助老", beneficiary="驿站", by=cast.district
     )
+    from tests.huitian.test_admin_matrix import supervision_records
+
+    visit, action, _survey, evaluation, check, _item = supervision_records(cast)
     return {
+        "/api/v1/purchases/supervision-visits/{id}/": visit.pk,
+        "/api/v1/purchases/corrective-actions/{id}/": action.pk,
+        "/api/v1/purchases/evaluations/{id}/": evaluation.pk,
+        "/api/v1/purchases/evaluation-years/{id}/": evaluation.period_id,
+        "/api/v1/purchases/evaluation-years/{id}/problems/": evaluation.period_id,
+        "/api/v1/purchases/spot-checks/{id}/": check.pk,
         "/api/v1/funds/budgets/{id}/": budget.pk,
         "/api/v1/foundation/funds/{id}/": fund.pk,
         "/api/v1/foundation/public/{id}/": fund.pk,
