@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "NeedRejectReasonEnum": "procurement.models.needs.Need.RejectReason",
         "NeedUnresolvedReasonEnum": "procurement.models.needs.Need.UnresolvedReason",
         "InterviewReasonEnum": "registry.models.inspection.Interview.Reason",
+        "EvaluationGradeEnum": "procurement.models.contracts.EvaluationGrade",
     },
 }
 

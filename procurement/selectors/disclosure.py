@@ -8,6 +8,7 @@ by name, never a person, a phone or a bank account. The audit trail (staff, scop
 under it, and every ledger movement they caused, in time order; exportable to xlsx.
 """
 
+import contextlib
 import datetime
 import io
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class PublicYear:
     paid: Decimal
     score: Decimal | None
     grade: str
+    grade_passed: bool
     evaluated_at: datetime.datetime | None
 
 
@@ -102,6 +104,7 @@ def public_project(pk) -> PublicProject:
                 paid=p.paid or Decimal("0.00"),
                 score=p.evaluation_score,
                 grade=p.get_evaluation_grade_display() if p.evaluation_grade else "",
+                grade_passed=p.evaluation_passed,
                 evaluated_at=p.evaluated_at,
             )
             for p in periods
@@ -184,6 +187,19 @@ def _related(project: PurchaseProject) -> dict[type, list[int]]:
     }
 
 
+def _step_words(model, transition) -> str:
+    """“Step label: from → to” in the reader's language (the names when unknown)."""
+    flow = getattr(model, "FLOW", None)
+    step = transition.step
+    with contextlib.suppress(KeyError):
+        step = str(flow[step].label or step) if flow is not None else step
+    field = model._meta.get_field(flow.field if flow is not None else "state")
+    states = {k: str(v) for k, v in field.flatchoices}
+    before = states.get(transition.from_state, transition.from_state)
+    after = states.get(transition.to_state, transition.to_state)
+    return f"{step}: {before} → {after}"
+
+
 def _who(user) -> str:
     return user.get_username() if user is not None else _("system")
 
@@ -205,7 +221,7 @@ def audit_trail(user, pk) -> tuple[PurchaseProject, list[AuditLine]]:
                 at=t.at,
                 kind="transition",
                 record=f"{model._meta.verbose_name} #{t.object_id}",
-                what=f"{t.step}: {t.from_state} → {t.to_state}",
+                what=_step_words(model, t),
                 amount=None,
                 by=_who(t.by),
                 note=t.note,

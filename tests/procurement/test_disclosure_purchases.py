@@ -101,7 +101,7 @@ def test_the_audit_trail_lists_steps_and_ledger_entries_in_order(cast, client_as
     assert kinds == {"transition", "ledger"}
     assert [line.at for line in lines] == sorted(line.at for line in lines)
     whats = " ".join(line.what for line in lines)
-    assert "evaluate" in whats and "pay_by_score" in whats
+    assert "Record the evaluation" in whats and "Pay by score" in whats
     ledger_total = sum(line.amount for line in lines if line.kind == "ledger")
     assert ledger_total == 200000  # committed 100,000 + paid 100,000
     xlsx = client_as(cast.street_a).get(url, {"format": "xlsx"})
