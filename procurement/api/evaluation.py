@@ -157,8 +157,8 @@ class EvaluationYearViewSet(ReadScoped):
     def problems(self, request, pk=None):
         year = self.visible_object(pk)
         rows = [
-            {"code": str(code), "detail": str(detail)}
-            for code, detail in svc.evaluation_problems(year)
+            {"code": str(problem.code), "detail": str(problem.detail)}
+            for problem in svc.evaluation_problems(year)
         ]
         return Response(s.ProblemOut(rows, many=True).data)
 

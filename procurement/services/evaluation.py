@@ -246,6 +246,15 @@ def _rating(value, field: str = "rating") -> int:
     return rating
 
 
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            {"answered_on": [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text}]}
+        ) from None
+
+
 def _period_for_surveys(period_id: int, by) -> ContractPeriod:
     period = ContractPeriod.objects.select_related("contract__project__area").get(pk=period_id)
     require(by, "procurement.evaluate_contract", period.contract.project)
@@ -301,12 +310,13 @@ def import_survey_responses(*, period_id: int, text: str, by) -> list[SurveyResp
         try:
             rating = _rating(row.get("rating"))
             day = row.get("answered_on") or ""
-            answered_on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+            answered_on = _day(day) if day else timezone.localdate()
             comment = row.get("comment", "")
             check_lengths(comment=(comment, m.COMMENT_MAX))
-        except (ValidationError, ValueError) as exc:
-            text_error = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            errors.append(_("Row %(n)s: %(error)s") % {"n": number, "error": text_error})
+        except ValidationError as exc:
+            errors.append(
+                _("Row %(n)s: %(error)s") % {"n": number, "error": "; ".join(exc.messages)}
+            )
             continue
         rows.append((rating, answered_on, comment))
     if errors:
@@ -335,14 +345,15 @@ def latest_evaluation(period: ContractPeriod) -> Evaluation | None:
     return period.evaluations.order_by("-evaluated_at", "-pk").first()
 
 
-def evaluation_problems(period: ContractPeriod) -> list[tuple[str, str]]:
-    """(code, reason) for everything that stops this year being evaluated now."""
+def evaluation_problems(period: ContractPeriod) -> list[WorkflowError]:
+    """Everything that stops this year being evaluated now, each a refusal with its code
+    and reason (the first is what `evaluate_period` raises)."""
     contract = period.contract
     project = contract.project
     problems = []
     if contract.state != Contract.State.IN_SERVICE:
         problems.append(
-            (
+            WorkflowError(
                 ErrorCode.NOT_IN_SERVICE,
                 _("Contract %(number)s is %(state)s, not in service.")
                 % {"number": contract.number, "state": contract.get_state_display()},
@@ -351,7 +362,7 @@ def evaluation_problems(period: ContractPeriod) -> list[tuple[str, str]]:
     if period.state == ContractPeriod.State.EVALUATED:
         if period.evaluation_passed:
             problems.append(
-                (
+                WorkflowError(
                     ErrorCode.ALREADY_EVALUATED,
                     _("Year %(n)s was evaluated and passed (%(score)s).")
                     % {"n": period.index, "score": period.evaluation_score},
@@ -359,7 +370,7 @@ def evaluation_problems(period: ContractPeriod) -> list[tuple[str, str]]:
             )
     elif period.state != ContractPeriod.State.COMMITTED:
         problems.append(
-            (
+            WorkflowError(
                 ErrorCode.NOT_IN_SERVICE,
                 _("Year %(n)s is %(state)s, not in service.")
                 % {"n": period.index, "state": period.get_state_display()},
@@ -367,7 +378,7 @@ def evaluation_problems(period: ContractPeriod) -> list[tuple[str, str]]:
         )
     if project.state not in (PurchaseProject.State.IN_SERVICE, PurchaseProject.State.EVALUATED):
         problems.append(
-            (
+            WorkflowError(
                 ErrorCode.NOT_IN_SERVICE,
                 _("Project “%(title)s” is %(state)s, not in service.")
                 % {"title": project.title, "state": project.get_state_display()},
@@ -375,7 +386,7 @@ def evaluation_problems(period: ContractPeriod) -> list[tuple[str, str]]:
         )
     if project.is_major and not contract.supervision_visits.exists():
         problems.append(
-            (
+            WorkflowError(
                 ErrorCode.SUPERVISION_REQUIRED,
                 _(
                     "A major project (budget ¥%(budget)s, from ¥%(threshold)s) needs at "
@@ -394,7 +405,7 @@ def evaluation_problems(period: ContractPeriod) -> list[tuple[str, str]]:
     )
     if open_actions:
         problems.append(
-            (
+            WorkflowError(
                 ErrorCode.CORRECTIVE_ACTION_OPEN,
                 _("%(n)s corrective action(s) still open: %(first)s (due %(due)s).")
                 % {
@@ -406,7 +417,7 @@ def evaluation_problems(period: ContractPeriod) -> list[tuple[str, str]]:
         )
     if not period.survey_responses.exists():
         problems.append(
-            (
+            WorkflowError(
                 ErrorCode.NO_SURVEY_RESPONSES,
                 _("Year %(n)s has no satisfaction survey answers yet.") % {"n": period.index},
             )
@@ -448,8 +459,7 @@ def evaluate_period(
         require(by, "procurement.evaluate_contract", project)
         problems = evaluation_problems(period)
         if problems:
-            code, detail = problems[0]
-            raise WorkflowError(code, detail)
+            raise problems[0]
         previous = latest_evaluation(period)
         satisfaction_score, count = satisfaction(period)
         overall = overall_score(quantity, quality, satisfaction_score)

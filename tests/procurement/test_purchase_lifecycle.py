@@ -48,9 +48,7 @@ def test_supervise_evaluate_pay_by_score_settle_and_disclose(cast):
     )
     for rating in (4, 4, 4, 5):
         svc.record_survey_response(period_id=year1.pk, rating=rating, by=cast.street_a)
-    problems = [
-        code for code, _ in svc.evaluation_problems(ContractPeriod.objects.get(pk=year1.pk))
-    ]
+    problems = [p.code for p in svc.evaluation_problems(ContractPeriod.objects.get(pk=year1.pk))]
     assert problems == ["corrective_action_open"]
     svc.close_corrective_action(action_id=action.pk, note="已补全", by=cast.street_a)
 

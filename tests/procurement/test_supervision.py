@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from huitian.access import Forbidden, visible
 from huitian.models import Transition
@@ -139,13 +139,13 @@ def test_survey_answers_entered_and_imported(cast):
         ("score\n5\n", "rating"),
         ("rating,answered_on\n6,\n", "Row 2"),
         ("rating,answered_on\n5,\n0,\n", "Row 3"),
-        ("rating,answered_on\n5,2026-13-01\n", "Row 2"),
+        ("rating,answered_on\n5,2026-13-01\n", "Row 2: “2026-13-01” is not a date"),
         ("rating\n", "no answers"),
     ],
 )
 def test_a_bad_import_writes_nothing_and_names_the_row(cast, text, needle):
     period = period_of(in_service(cast))
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         svc.import_survey_responses(period_id=period.pk, text=text, by=cast.street_a)
     assert needle in " ".join(refused.value.message_dict["file"])
     assert not SurveyResponse.objects.exists()
