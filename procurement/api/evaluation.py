@@ -153,7 +153,7 @@ class EvaluationYearViewSet(ReadScoped):
         summary=gettext_lazy("Why this year cannot be evaluated now (empty: it can)"),
         responses=s.ProblemOut(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def problems(self, request, pk=None):
         year = self.visible_object(pk)
         rows = [
