@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from huitian.access import can_change, grants, is_staff_user, sees_contacts, visible, writable
-from huitian.admin_workflow import WorkflowActionsMixin
 from huitian.admin_export import ScopedExportMixin
+from huitian.admin_workflow import WorkflowActionsMixin
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from huitian.models import Transition
 from huitian.workflow import WorkflowError

@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "NeedUnresolvedReasonEnum": "procurement.models.needs.Need.UnresolvedReason",
         "InterviewReasonEnum": "registry.models.inspection.Interview.Reason",
         "HonourKindEnum": "credit.models.honours.Nomination.Kind",
+        "EvaluationGradeEnum": "procurement.models.contracts.EvaluationGrade",
     },
 }
 
@@ -354,6 +355,13 @@ PROCUREMENT_REOPEN_WORKING_DAYS = env.int("PROCUREMENT_REOPEN_WORKING_DAYS", def
 PROCUREMENT_LIST_PERIOD = env.str("PROCUREMENT_LIST_PERIOD", default="monthly")
 # Purchase projects (P8): from this budget (yuan) a project is major (过程督导 required).
 PURCHASE_MAJOR_PROJECT_THRESHOLD = env.int("PURCHASE_MAJOR_PROJECT_THRESHOLD", default=500000)
+# Post-evaluation (item 6): weights of quantity / quality / satisfaction in the overall
+# score, and the share of the final installment paid from each score up (below the last
+# floor it is withheld until corrected and evaluated again).
+PURCHASE_EVALUATION_WEIGHTS = {"quantity": 30, "quality": 40, "satisfaction": 30}
+PURCHASE_FINAL_PAYMENT_SCHEDULE = [(90, 100), (80, 95), (60, 80)]
+# OCDS (D2): the ocid prefix registered for the platform's releases.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-hthuitian")
 
 # Text messages (huitian/sms.py): one-time codes for residents' sign-up and sign-in.
 SMS_BACKEND = env.str(

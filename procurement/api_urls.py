@@ -1,6 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
 from procurement import api
+from procurement.api import evaluation as evaluation_api
+from procurement.api.ocds import OcdsViewSet
 
 router = SimpleRouter()
 router.register("needs", api.NeedViewSet, basename="need")
@@ -22,3 +24,19 @@ router.register("purchases/installments", api.InstallmentViewSet, basename="inst
 router.register(
     "purchases/milestone-reports", api.MilestoneReportViewSet, basename="milestone-report"
 )
+router.register("purchases/ocds", OcdsViewSet, basename="purchases-ocds")
+router.register(
+    "purchases/supervision-visits",
+    evaluation_api.SupervisionVisitViewSet,
+    basename="supervision-visit",
+)
+router.register(
+    "purchases/corrective-actions",
+    evaluation_api.CorrectiveActionViewSet,
+    basename="corrective-action",
+)
+router.register("purchases/evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
+router.register(
+    "purchases/evaluation-years", evaluation_api.EvaluationYearViewSet, basename="evaluation-year"
+)
+router.register("purchases/spot-checks", evaluation_api.SpotCheckViewSet, basename="spot-check")

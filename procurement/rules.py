@@ -108,7 +108,7 @@ def fund_opener(user, community):
 rules.add_perm("procurement.open_fund", rules.is_superuser | fund_opener)
 
 
-# Purchase projects and contracts (P8).
+# Purchase projects and contracts (P8); supervision, evaluation and spot checks.
 PURCHASERS = (Role.DISTRICT_ADMIN, Role.STREET_STAFF)
 
 
@@ -165,3 +165,22 @@ rules.add_perm("procurement.apply_for_project", applicant_member)
 rules.add_perm("procurement.apply_jointly", street_federation)
 rules.add_perm("procurement.manage_contract", rules.is_superuser | contract_purchaser)
 rules.add_perm("procurement.act_for_contractor", contractor_member | contract_cosigner)
+
+
+@rules.predicate
+def purchaser_staff(user, project):
+    """Staff of the purchaser's area (district or street) over a purchase project."""
+    return project is not None and staff_in(user, project.area, PURCHASERS)
+
+
+@rules.predicate
+def spot_checker(user, area):
+    return area is not None and staff_in(user, area, PURCHASERS)
+
+
+# Third-party evaluators are read-only roles: the purchaser's staff record what they
+# found and scored, naming them (`visitor`, `Evaluation.evaluator`); they then read it.
+rules.add_perm("procurement.supervise_contract", rules.is_superuser | purchaser_staff)
+rules.add_perm("procurement.evaluate_contract", rules.is_superuser | purchaser_staff)
+rules.add_perm("procurement.settle_contract", rules.is_superuser | purchaser_staff)
+rules.add_perm("procurement.spot_check", rules.is_superuser | spot_checker)

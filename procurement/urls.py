@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import open311, views, views_foundation, views_purchases
+from procurement import open311, views, views_disclosure, views_foundation, views_purchases
 
 app_name = "procurement"
 XML = {"format": "xml"}
@@ -24,6 +24,14 @@ urlpatterns = [
     path("whistle/", views.whistle_calls, name="whistle"),
     path("foundation/", views_foundation.foundation_funds, name="foundation"),
     path("foundation/<str:pk>/", views_foundation.foundation_fund, name="foundation-fund"),
+    path("purchases/public/", views_disclosure.purchases_public, name="purchases-public"),
+    path(
+        "purchases/public/evaluations/",
+        views_disclosure.evaluations_public,
+        name="purchase-evaluations-public",
+    ),
+    path("purchases/public/<int:pk>/", views_disclosure.purchase_public, name="purchase-public"),
+    path("purchases/audit/<int:pk>/", views_disclosure.purchase_audit, name="purchase-audit"),
     # GeoReport v2 in JSON (documented in the schema) and XML (the same views, `format`).
     path("open311/v2/services.json", open311.services, name="open311-services"),
     path(

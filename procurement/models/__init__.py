@@ -29,6 +29,14 @@ from procurement.models.projects import (
     PurchaseProject,
     ReviewerAssignment,
 )
+from procurement.models.supervision import (
+    CorrectiveAction,
+    Evaluation,
+    SpotCheck,
+    SpotCheckItem,
+    SupervisionVisit,
+    SurveyResponse,
+)
 from procurement.models.topics import NeedsList, NeedsListEntry, PurchaseItem, Topic
 from procurement.models.whistle import WhistleCall, WhistleResponse
 
@@ -41,8 +49,10 @@ __all__ = [
     "ConflictDeclaration",
     "Contract",
     "ContractPeriod",
+    "CorrectiveAction",
     "Disbursement",
     "Donation",
+    "Evaluation",
     "EvaluationGrade",
     "FoundationFund",
     "FundingSource",
@@ -61,7 +71,11 @@ __all__ = [
     "PurchaseProject",
     "ReceiptCounter",
     "ReviewerAssignment",
+    "SpotCheck",
+    "SpotCheckItem",
     "Subcontractor",
+    "SupervisionVisit",
+    "SurveyResponse",
     "Topic",
     "WhistleCall",
     "WhistleResponse",

@@ -25,7 +25,8 @@ from credit.models import CreditEvent, StarModel, StarRating
 from huitian import ledger
 from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
-from procurement.services import foundation, funds
+from procurement import stand_in
+from procurement.services import evaluation, foundation, funds, spot_checks
 from registry import services as registry_services
 from tests.conftest import COMMUNITY_A1, STREET_A, make_user
 from tests.procurement.factories import NeedFactory, OfferFactory
@@ -132,6 +133,7 @@ def build_records(cast) -> dict:
     ]
     records += volunteer_records(cast, org, member)
     records += purchase_records(cast)
+    records += supervision_records(cast)
     return {"member": member, "records": {type(r): r for r in records}}
 
 
@@ -287,6 +289,38 @@ def purchase_records(cast) -> list:
         report,
         subcontractor,
     ]
+
+
+def supervision_records(cast) -> list:
+    """Item 6's records on a contract in community A1 (no evaluator assigned: it is out)."""
+    community = cast.area(COMMUNITY_A1)
+    budget = stand_in.funded_budget(area=community, amount="1000", by=cast.district)
+    contract = stand_in.contract_in_service(
+        organization=OrganizationFactory(),
+        area=community,
+        budget=budget,
+        amount="1000",
+        purchaser=cast.street_a,
+    )
+    period = contract.periods.get()
+    visit = evaluation.record_visit(
+        contract_id=contract.pk,
+        visited_on=datetime.date.today(),
+        findings="台账齐全",
+        by=cast.street_a,
+    )
+    action = evaluation.open_corrective_action(
+        visit_id=visit.pk, description="补签到表", due=visit.visited_on, by=cast.street_a
+    )
+    survey = evaluation.record_survey_response(period_id=period.pk, rating=5, by=cast.street_a)
+    check = spot_checks.draw_spot_check(
+        area=cast.area(COMMUNITY_A1), label="2026", sample_size=1, seed=1, by=cast.street_a
+    )
+    evaluation.close_corrective_action(action_id=action.pk, note="已补签", by=cast.street_a)
+    done = evaluation.evaluate_period(
+        period_id=period.pk, quantity_score="90", quality_score="90", by=cast.street_a
+    )
+    return [visit, action, survey, done, check, check.items.get()]
 
 
 def snapshot(records) -> dict:

@@ -169,6 +169,9 @@ def records(cast):
     )
     installment = contract.periods.get().installments.first()
     milestone = submit_milestone_report(installment, by=contractor_member, text="阶段完成")
+    from tests.huitian.test_admin_matrix import supervision_records
+
+    visit, action, _survey, evaluation, check, _item = supervision_records(cast)
     return {
         "/api/v1/practice-projects/{id}/": project.pk,
         "/api/v1/courses/{id}/": course.pk,
@@ -178,6 +181,12 @@ def records(cast):
         "/api/v1/purchases/contracts/{id}/": contract.pk,
         "/api/v1/purchases/installments/{id}/": installment.pk,
         "/api/v1/purchases/milestone-reports/{id}/": milestone.pk,
+        "/api/v1/purchases/supervision-visits/{id}/": visit.pk,
+        "/api/v1/purchases/corrective-actions/{id}/": action.pk,
+        "/api/v1/purchases/evaluations/{id}/": evaluation.pk,
+        "/api/v1/purchases/evaluation-years/{id}/": evaluation.period_id,
+        "/api/v1/purchases/evaluation-years/{id}/problems/": evaluation.period_id,
+        "/api/v1/purchases/spot-checks/{id}/": check.pk,
         "/api/v1/funds/budgets/{id}/": budget.pk,
         "/api/v1/foundation/funds/{id}/": fund.pk,
         "/api/v1/foundation/public/{id}/": fund.pk,
