@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         "InterviewReasonEnum": "registry.models.inspection.Interview.Reason",
         "HonourKindEnum": "credit.models.honours.Nomination.Kind",
         "EvaluationGradeEnum": "procurement.models.contracts.EvaluationGrade",
+        "ContractPeriodStateEnum": "procurement.models.contracts.ContractPeriod.State",
     },
 }
 
