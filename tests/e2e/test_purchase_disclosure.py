@@ -21,7 +21,7 @@ def test_the_public_follows_a_purchase_to_its_evaluation(page):
     district = make_user("e2e_district", Role.DISTRICT_ADMIN, Area.objects.get(code="110114"))
     staff = make_user("e2e_street", Role.STREET_STAFF, street)
     org = OrganizationFactory(name="回龙观助老服务中心")
-    evaluator = make_user("e2e_evaluator", Role.EVALUATOR)
+    evaluator = make_user("e2e_evaluator", Role.EVALUATOR, street)
     member = factories.member_of(org)
     budget = factories.funded_budget(district, street, amount="80000")
     contract = factories.contract_in_service(
