@@ -1,5 +1,7 @@
 """Purchase projects (P8): projects, applications (with eligibility shown), review, award."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -162,11 +164,18 @@ class RankingField(serializers.Field):
         return getattr(cache[instance.pk], self.part)
 
     def to_representation(self, value):
-        return value if value is None or isinstance(value, int) else str(value)
+        if value is None or isinstance(value, int):
+            return value
+        return str(Decimal(value).quantize(Decimal("0.01")))
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+@extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2))
 class DecimalRankingField(RankingField):
+    pass
+
+
+@extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True))
+class ScoreRankingField(RankingField):
     pass
 
 
@@ -188,7 +197,7 @@ class ApplicationOut(serializers.ModelSerializer):
     organization = OrganizationRef()
     project = serializers.IntegerField(source="project_id")
     eligibility_problems = EligibilityProblems(read_only=True)
-    review_score = DecimalRankingField("review_score", allow_null=True)
+    review_score = ScoreRankingField("review_score", allow_null=True)
     credit_priority = PointsRankingField("credit_priority")
     ranking_total = DecimalRankingField("total")
 
