@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from huitian.models import Area, Category, Role
 from huitian.workdays import WorkingCalendar
-from procurement import demo_funds, demo_projects
+from procurement import demo_evaluation, demo_funds, demo_projects
 from procurement.models import Need, NeedsList, Offer, PurchaseItem, Topic, WhistleCall
 
 DEMO_NEEDS = 2400
@@ -198,6 +198,7 @@ def seed(*, users: dict, stdout) -> None:
             whistle.close_whistle_call(call_id=calls[-1].pk, by=staff, note="已协调街道力量解决")
     demo_funds.seed(users=users, stdout=stdout)  # money through every account kind
     demo_projects.seed(users=users, stdout=stdout)  # purchase projects and contracts
+    demo_evaluation.seed(users=users, stdout=stdout)  # supervised, evaluated, spot-checked
     stdout.write(
         f"procurement: {Need.objects.count()} needs, {Topic.objects.count()} topics, "
         f"{Offer.objects.count()} offers, {WhistleCall.objects.count()} whistle calls"

@@ -4,8 +4,9 @@ third-party evaluator, paid in full and settled), good (95 % paid, the rest rele
 passed (80 %), failed (the final installment withheld, a corrective action open) —
 and a spot check of the street drawn with a recorded seed.
 
-Not wired from `procurement.demo` yet (the lead wires it after h-proj's merge). The
-contracts come from `procurement.stand_in` until h-proj's services exist.
+Run by `procurement.demo` after `demo_projects`. Every contract comes through the
+services (project → pre-review → open → apply → close → award → sign → countersign →
+start → milestone reports accepted → non-final installments paid).
 Idempotent: it does nothing once its spot check exists.
 """
 
@@ -14,9 +15,9 @@ import datetime
 from django.utils import timezone
 
 from huitian.models import Area, Role
-from procurement import stand_in
+from procurement.demo_projects import STANDARD, _close, _member
 from procurement.models import Budget, FundingSource, SpotCheck
-from procurement.services import evaluation, funds, spot_checks
+from procurement.services import contracts, evaluation, funds, projects, spot_checks
 from registry.models import Organization
 
 STREET = "110114011"  # 回龙观街道
@@ -44,7 +45,13 @@ def seed(*, users: dict, stdout) -> None:
         return
     staff = users.get(Role.STREET_STAFF) or district
     evaluator = users.get(Role.EVALUATOR)
-    orgs = list(Organization.objects.filter(uscc__isnull=False).order_by("pk")[: len(CASES)])
+    if evaluator is None:
+        return
+    orgs = [
+        o
+        for o in Organization.objects.filter(uscc__isnull=False).order_by("pk")[:40]
+        if not projects.eligibility_problems(o)
+    ][: len(CASES)]
     if len(orgs) < len(CASES):
         return
     budget = _budget(street, district)
@@ -52,15 +59,7 @@ def seed(*, users: dict, stdout) -> None:
     for (title, amount, (quantity, quality), ratings, findings), org in zip(
         CASES, orgs, strict=True
     ):
-        contract = stand_in.contract_in_service(
-            organization=org,
-            area=street,
-            budget=budget,
-            amount=amount,
-            purchaser=staff,
-            title=title,
-            evaluator=evaluator,
-        )
+        contract = _in_service(org, street, budget, staff, evaluator, title, amount)
         period = contract.periods.get(index=1)
         visit = evaluation.record_visit(
             contract_id=contract.pk,
@@ -105,6 +104,55 @@ def seed(*, users: dict, stdout) -> None:
         "procurement: supervision visits, evaluations at four grades (one final installment "
         "withheld) and a spot check"
     )
+
+
+def _in_service(org, street, budget, staff, evaluator, title, amount):
+    """A one-year contract of `org` in service, its non-final installments paid."""
+    member = _member(org, f"demo_eval_member_{org.pk}", f"{org.name[:20]}联系人")
+    year = timezone.localdate().year
+    project = projects.create_project(
+        by=staff,
+        area=street,
+        budget=budget,
+        budget_amount=amount,
+        evaluator=evaluator,
+        years=1,
+        title=title,
+        purchaser_name=f"{street.name}办事处",
+        service_standard=STANDARD,
+        quantity=120,
+        unit="户",
+        duration_months=12,
+    )
+    projects.submit_for_review(project, by=staff)
+    projects.pre_review(project, by=evaluator, decision="pass", opinion="需求真实，预算合理。")
+    projects.open_for_applications(project, by=staff, working_days=10)
+    application = projects.apply(
+        project,
+        organization=org,
+        by=member,
+        proposal="组建专职社工团队，按月制定服务计划，建立服务台账。",
+        quoted_amount=amount,
+    )
+    _close(project, staff)
+    projects.award(project, application=application, by=staff, reason="方案可行，报价合理。")
+    plan = contracts.PeriodPlan(
+        amount=amount,
+        start_date=datetime.date(year, 1, 1),
+        end_date=datetime.date(year, 12, 31),
+    )
+    contract = contracts.draft_contract(project, by=staff, periods=[plan])
+    contracts.sign_as_organization(contract, by=member, no_subcontracting=True)
+    contracts.countersign(contract, by=staff)
+    contracts.start_service(contract, by=staff)
+    for installment in contract.periods.get(index=1).installments.filter(is_final=False):
+        report = contracts.submit_milestone_report(
+            installment, by=member, text=f"第{installment.order}阶段服务完成，台账齐全。"
+        )
+        contracts.accept_milestone_report(report, by=staff)
+        installment.refresh_from_db()
+        contracts.pay_installment(installment, by=staff)
+    return contract
 
 
 def _budget(street: Area, district) -> Budget:

@@ -180,7 +180,9 @@ class ApplicationViewSet(
     read_only_roles_may = {"conflict", "score"}
 
     def get_queryset(self):
-        return sel.applications_for(self.request.user).order_by("submitted_at", "pk")
+        return sel.with_review_scores(sel.applications_for(self.request.user)).order_by(
+            "submitted_at", "pk"
+        )
 
     @extend_schema(
         summary=gettext_lazy("Apply for an open project (a member; jointly: the federation)"),

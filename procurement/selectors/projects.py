@@ -1,8 +1,10 @@
 """Scoped reads of purchase projects and contracts (P8)."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from huitian.access import has_role, organization_ids, staff_areas, visible
@@ -29,6 +31,53 @@ def projects_for(user) -> QuerySet:
 def applications_for(user) -> QuerySet:
     return visible(user, ProjectApplication.objects.all()).select_related(
         "project", "organization", "organization__home_area", "cosigned_by"
+    )
+
+
+def with_review_scores(queryset: QuerySet) -> QuerySet:
+    """Each application's points summed over criteria and reviewers, and how many reviewers
+    scored it (`ranking` takes the mean per reviewer)."""
+    return queryset.annotate(
+        review_points=Sum("scores__points"),
+        review_reviewers=Count("scores__reviewer", distinct=True),
+    )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    application: ProjectApplication
+    review_score: Decimal | None  # the mean of the reviewers' totals (None: not scored)
+    credit_priority: int  # credit.selectors.purchase_priority: 3A and above
+    total: Decimal
+
+
+def review_score(application) -> Decimal | None:
+    reviewers = getattr(application, "review_reviewers", 0)
+    if not reviewers:
+        return None
+    return (Decimal(application.review_points) / reviewers).quantize(Decimal("0.01"))
+
+
+def ranking(applications) -> list[Ranked]:
+    """Applications ranked for award, as shown to staff: review score plus the credit
+    grade's priority points (one grade query for all), best first; ties by the lower
+    quote, then the earlier application. `applications` come from `with_review_scores`."""
+    from credit.selectors import purchase_priority
+
+    rows = list(applications)
+    points = purchase_priority({a.organization_id for a in rows})
+    ranked = []
+    for application in rows:
+        score = review_score(application)
+        priority = points.get(application.organization_id, 0)
+        ranked.append(Ranked(application, score, priority, (score or Decimal(0)) + priority))
+    ranked.sort(key=lambda r: (-r.total, r.application.quoted_amount, r.application.pk))
+    return ranked
+
+
+def project_ranking(project: PurchaseProject) -> list[Ranked]:
+    return ranking(
+        with_review_scores(project.applications.select_related("organization")).order_by("pk")
     )
 
 

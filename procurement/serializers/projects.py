@@ -1,5 +1,7 @@
 """Purchase projects (P8): projects, applications (with eligibility shown), review, award."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -21,6 +23,7 @@ from procurement.models.projects import (
     REASON_MAX,
     TITLE_MAX,
 )
+from procurement.selectors.projects import ranking
 from procurement.serializers.common import AreaRef, OrganizationRef, text_field
 from procurement.serializers.funds import money_in
 from procurement.services.projects import MAX_APPLICATION_DAYS, eligibility_many
@@ -143,7 +146,42 @@ class ApplicationListSerializer(serializers.ListSerializer):
         found = eligibility_many((a.organization, a.project, a.is_joint) for a in rows)
         cache = self.child.context.setdefault("_eligibility", {})
         cache.update({a.pk: p for a, p in zip(rows, found, strict=True)})
+        self.child.context["_ranking"] = {r.application.pk: r for r in ranking(rows)}
         return super().to_representation(rows)
+
+
+class RankingField(serializers.Field):
+    """One figure of the application's ranking for award (`selectors.projects.ranking`)."""
+
+    def __init__(self, part, **kwargs):
+        self.part = part
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        cache = self.context.setdefault("_ranking", {})
+        if instance.pk not in cache:
+            cache[instance.pk] = ranking([instance])[0]
+        return getattr(cache[instance.pk], self.part)
+
+    def to_representation(self, value):
+        if value is None or isinstance(value, int):
+            return value
+        return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+@extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2))
+class DecimalRankingField(RankingField):
+    pass
+
+
+@extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True))
+class ScoreRankingField(RankingField):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PointsRankingField(RankingField):
+    pass
 
 
 @extend_schema_field(OpenApiTypes.DECIMAL)
@@ -159,6 +197,9 @@ class ApplicationOut(serializers.ModelSerializer):
     organization = OrganizationRef()
     project = serializers.IntegerField(source="project_id")
     eligibility_problems = EligibilityProblems(read_only=True)
+    review_score = ScoreRankingField("review_score", allow_null=True)
+    credit_priority = PointsRankingField("credit_priority")
+    ranking_total = DecimalRankingField("total")
 
     class Meta:
         model = ProjectApplication
@@ -174,6 +215,9 @@ class ApplicationOut(serializers.ModelSerializer):
             "state",
             "submitted_at",
             "eligibility_problems",
+            "review_score",
+            "credit_priority",
+            "ranking_total",
         ]
 
 

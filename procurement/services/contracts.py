@@ -427,7 +427,8 @@ def open_next_period(contract: Contract, *, by, budget: Budget | None = None) ->
                 },
             )
         _commit_period(following, budget, by=by)
-        project = contract.project
+        # Read again: the caller's project may predate the year's settlement (evaluated).
+        project = PurchaseProject.objects.select_for_update().get(pk=contract.project_id)
         if project.state == PurchaseProject.State.EVALUATED:
             move(project, PROJECT_FLOW["resume"], by=by, note=str(following))
     return following

@@ -9,10 +9,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_public_follows_a_purchase_to_its_evaluation(page):
-    from procurement import stand_in
     from procurement.services import evaluation as svc
     from tests.conftest import make_user
     from tests.e2e.test_csp import _watch
+    from tests.procurement import factories
     from tests.registry.factories import OrganizationFactory
 
     services.load_areas()
@@ -21,11 +21,14 @@ def test_the_public_follows_a_purchase_to_its_evaluation(page):
     district = make_user("e2e_district", Role.DISTRICT_ADMIN, Area.objects.get(code="110114"))
     staff = make_user("e2e_street", Role.STREET_STAFF, street)
     org = OrganizationFactory(name="回龙观助老服务中心")
-    budget = stand_in.funded_budget(area=street, amount="80000", by=district)
-    contract = stand_in.contract_in_service(
-        organization=org, area=street, budget=budget, amount="80000", purchaser=staff
+    evaluator = make_user("e2e_evaluator", Role.EVALUATOR, street)
+    member = factories.member_of(org)
+    budget = factories.funded_budget(district, street, amount="80000")
+    contract = factories.contract_in_service(
+        staff, street, budget, evaluator, org, member, amount="80000", title="老年人助餐服务"
     )
     period = contract.periods.get()
+    factories.pay_non_final(period, staff, member)
     for rating in (5, 4, 5):
         svc.record_survey_response(period_id=period.pk, rating=rating, by=staff)
     svc.evaluate_period(period_id=period.pk, quantity_score="90", quality_score="88", by=staff)

@@ -25,10 +25,10 @@ from credit.models import CreditEvent, StarModel, StarRating
 from huitian import ledger
 from huitian import services as kernel
 from huitian.models import Area, CalendarYear, Category, Notification, Role
-from procurement import stand_in
 from procurement.services import evaluation, foundation, funds, spot_checks
 from registry import services as registry_services
 from tests.conftest import COMMUNITY_A1, STREET_A, make_user
+from tests.procurement import factories as procurement_factories
 from tests.procurement.factories import NeedFactory, OfferFactory
 from tests.registry.factories import (
     FiledGroupFactory,
@@ -292,17 +292,18 @@ def purchase_records(cast) -> list:
 
 
 def supervision_records(cast) -> list:
-    """Item 6's records on a contract in community A1 (no evaluator assigned: it is out)."""
+    """Item 6's records on a contract in community A1 (pre-reviewed by another evaluator:
+    the cast's evaluator is out)."""
     community = cast.area(COMMUNITY_A1)
-    budget = stand_in.funded_budget(area=community, amount="1000", by=cast.district)
-    contract = stand_in.contract_in_service(
-        organization=OrganizationFactory(),
-        area=community,
-        budget=budget,
-        amount="1000",
-        purchaser=cast.street_a,
+    budget = procurement_factories.funded_budget(cast.district, community, amount="1000")
+    organization = OrganizationFactory()
+    member = procurement_factories.member_of(organization, "matrix_supervised")
+    reviewer = make_user("matrix_pre_reviewer", Role.EVALUATOR, community)  # not the cast's
+    contract = procurement_factories.contract_in_service(
+        cast.street_a, community, budget, reviewer, organization, member, amount="1000"
     )
     period = contract.periods.get()
+    procurement_factories.pay_non_final(period, cast.street_a, member)
     visit = evaluation.record_visit(
         contract_id=contract.pk,
         visited_on=datetime.date.today(),

@@ -204,3 +204,20 @@ def funds_amount(total, years):
     from decimal import ROUND_DOWN, Decimal
 
     return (Decimal(total) / years).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def pay_non_final(period, by, member=None):
+    """Report, accept and pay every non-final installment of a committed contract year
+    (the final one is paid by score: `procurement.services.evaluation`)."""
+    from huitian.models import User
+    from procurement.services import contracts
+
+    organization = period.contract.organization
+    member = member or User.objects.get(username=f"member_{organization.pk}")
+    for installment in period.installments.filter(is_final=False).order_by("order"):
+        report = contracts.submit_milestone_report(
+            installment, by=member, text=f"第{installment.order}阶段服务完成，台账齐全。"
+        )
+        contracts.accept_milestone_report(report, by=by)
+        installment.refresh_from_db()
+        contracts.pay_installment(installment, by=by)

@@ -1,34 +1,51 @@
-"""Item 6/7's test setup: a contract in service in street A (see `procurement.stand_in`,
-which the lead rewires to h-proj's services at merge)."""
+"""Item 6/7's test setup: a contract in service in street A, through the projects and
+contracts services (tests/procurement/factories.py), the non-final installments paid."""
 
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from procurement import stand_in
+from huitian.models import User
 from procurement.services import evaluation
 from tests.conftest import STREET_A
+from tests.procurement import factories
 from tests.registry.factories import OrganizationFactory
 
 MINOR = "100000.00"  # below the major-project threshold (500,000)
 MAJOR = "600000.00"
 
 
-def in_service(cast, *, amount=MINOR, years=1, evaluator=None, organization=None, title=None):
+def in_service(
+    cast, *, amount=MINOR, years=1, evaluator=None, organization=None, title=None, pay=True
+):
+    """A contract of street A in service, `amount` a year, year 1 committed (30/40/30)
+    and its non-final installments paid when `pay`; later years get their budgets."""
     street = cast.area(STREET_A)
-    total = Decimal(amount) * years
-    budget = stand_in.funded_budget(area=street, amount=total, by=cast.district)
-    return stand_in.contract_in_service(
-        organization=organization or OrganizationFactory(),
-        area=street,
-        budget=budget,
-        amount=amount,
-        purchaser=cast.street_a,
-        evaluator=evaluator or cast.evaluator,
+    organization = organization or OrganizationFactory()
+    member = User.objects.filter(
+        username=f"member_{organization.pk}"
+    ).first() or factories.member_of(organization)
+    budget, *_later = [
+        factories.funded_budget(
+            cast.district, street, year=factories.PROJECT_YEAR + index, amount=amount
+        )
+        for index in range(years)
+    ]
+    contract = factories.contract_in_service(
+        cast.street_a,
+        street,
+        budget,
+        evaluator or cast.evaluator,
+        organization,
+        member,
         years=years,
+        amount=Decimal(amount) * years,
         **({"title": title} if title else {}),
     )
+    if pay:
+        factories.pay_non_final(period_of(contract), cast.street_a, member)
+    return contract
 
 
 def period_of(contract, index=1):

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from openpyxl import load_workbook
 
 from procurement.models import PurchaseProject
@@ -96,11 +97,12 @@ def test_the_audit_trail_lists_steps_and_ledger_entries_in_order(cast, client_as
     url = f"/purchases/audit/{contract.project_id}/"
     page = client_as(cast.street_a).get(url)
     assert page.status_code == 200
-    _project, lines = sel.audit_trail(cast.street_a, contract.project_id)
+    with translation.override("en"):  # the page's request left Chinese active
+        _project, lines = sel.audit_trail(cast.street_a, contract.project_id)
+        whats = " ".join(str(line.what) for line in lines)
     kinds = {line.kind for line in lines}
     assert kinds == {"transition", "ledger"}
     assert [line.at for line in lines] == sorted(line.at for line in lines)
-    whats = " ".join(line.what for line in lines)
     assert "Record the evaluation" in whats and "Pay by score" in whats
     ledger_total = sum(line.amount for line in lines if line.kind == "ledger")
     assert ledger_total == 200000  # committed 100,000 + paid 100,000

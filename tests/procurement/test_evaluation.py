@@ -10,10 +10,11 @@ from credit.models import CreditEvent
 from huitian.access import Forbidden, visible
 from huitian.models import LedgerAccount, Transition
 from huitian.workflow import WorkflowError
-from procurement import stand_in
 from procurement.error_codes import ErrorCode
 from procurement.models import Contract, ContractPeriod, Evaluation, Installment, PurchaseProject
+from procurement.services import contracts
 from procurement.services import evaluation as svc
+from tests.procurement.factories import pay_non_final
 from tests.procurement.purchases import MAJOR, evaluate, in_service, period_of, surveys, visit
 
 pytestmark = pytest.mark.django_db
@@ -278,9 +279,9 @@ def test_a_second_year_is_evaluated_after_the_first_is_settled(cast):
     svc.settle_period(period_id=first.pk, by=cast.street_a)
     assert Contract.objects.get(pk=contract.pk).state == "in_service"
     assert PurchaseProject.objects.get(pk=contract.project_id).state == "evaluated"
-    # h-proj's open_next_period (stand-in here) commits year 2 after year 1 passed.
-    stand_in.commit_period(second, by=cast.street_a)
-    stand_in.pay_non_final_installments(second, by=cast.street_a)
+    # The contracts service commits year 2 once year 1 passed.
+    contracts.open_next_period(contract, by=cast.street_a)
+    pay_non_final(period_of(contract, 2), cast.street_a)
     surveys(second, cast.street_a, ratings=(4, 4))
     evaluate(second, cast.street_a, quantity="90", quality="90")
     svc.pay_final_installment(period_id=second.pk, by=cast.street_a)

@@ -1,11 +1,11 @@
-"""The purchase life cycle at service level (issue 9, "Done when").
-
-UNTIL h-proj's services land, the upstream steps (project → pre-review → apply → award
-→ contract → start → non-final installments) are made by `upstream_via_orm` (through
-`procurement.stand_in`); the lead rewires it to `services.projects` / `services.contracts`
-at merge. From supervision on, every step is item 6/7's services.
+"""The purchase life cycle at service level, in one test (issue 9, "Done when"):
+purchase-service item (a promoted topic) → project → pre-review → open → apply → close →
+score → award → contract (sign, countersign) → start → milestone reports accepted →
+installments paid → supervision → evaluation → final installment by score → settle,
+through the services only; the ledger balances at the end.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,28 +13,107 @@ from django.test import Client
 
 from credit.models import CreditEvent
 from huitian.models import LedgerAccount, LedgerMovement
-from procurement import ocds, stand_in
-from procurement.models import Contract, ContractPeriod, Installment, PurchaseProject
+from procurement import ocds
+from procurement.models import Contract, ContractPeriod, Installment, PurchaseProject, Topic
 from procurement.selectors import disclosure
+from procurement.services import contracts, lists, projects, purchase_items
 from procurement.services import evaluation as svc
-from tests.procurement.purchases import MAJOR, in_service
+from tests.conftest import STREET_A
+from tests.procurement.factories import (
+    PROJECT_YEAR,
+    funded_budget,
+    member_of,
+    past_deadline,
+    pay_non_final,
+    web_need,
+)
 from tests.procurement.test_ocds import assert_valid
+from tests.registry.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
-
-def upstream_via_orm(cast, **kwargs) -> Contract:
-    """Project to contract in service, year 1 committed, 30 % and 40 % paid (stand-in)."""
-    return in_service(cast, **kwargs)
+YEAR = Decimal("600000.00")  # a major project: two years of 600,000
 
 
-def test_supervise_evaluate_pay_by_score_settle_and_disclose(cast):
-    contract = upstream_via_orm(cast, amount=MAJOR, years=2)
-    project = contract.project
-    budget = project.budget
+def test_item_to_settled_contract_with_the_ledger_balanced(cast):
+    street = cast.area(STREET_A)
+    # A resident's need grouped into a topic, promoted to a purchase-service item.
+    need = web_need("老年餐桌午饭不够", "高龄老人中午吃不上热饭", cat="elderly_meals")
+    lists.group_pending_needs(100)
+    topic = Topic.objects.get(needs__pk=need.pk)
+    item = purchase_items.promote_topic(
+        topic_id=topic.pk,
+        by=cast.street_a,
+        estimated_budget=Decimal("1200000"),
+        service_standard="每个工作日为辖区高龄老人供应午餐并送餐上门",
+        title="老年餐桌助餐服务",
+    )
+    budget = funded_budget(cast.district, street, year=PROJECT_YEAR, amount=YEAR)
+    budget_2027 = funded_budget(cast.district, street, year=PROJECT_YEAR + 1, amount=YEAR)
+
+    # Project from the item, pre-reviewed by the evaluator, open for applications.
+    project = projects.create_project_from_items(
+        by=cast.street_a,
+        items=[item],
+        area=street,
+        budget=budget,
+        purchaser_name="回龙观街道办事处",
+        quantity=150,
+        unit="户",
+        duration_months=24,
+        years=2,
+        evaluator=cast.evaluator,
+    )
+    assert project.budget_amount == Decimal("1200000") and list(project.items.all()) == [item]
+    projects.submit_for_review(project, by=cast.street_a)
+    projects.pre_review(project, by=cast.evaluator, decision="pass", opinion="需求真实，预算合理")
+    projects.open_for_applications(project, by=cast.street_a, working_days=10)
+
+    # An eligible organization applies; reviewed without conflict, scored, awarded.
+    organization = OrganizationFactory(name="回龙观助老服务中心")
+    member = member_of(organization)
+    application = projects.apply(
+        project,
+        organization=organization,
+        by=member,
+        proposal="配餐中心统一制作，志愿者协助送达",
+        quoted_amount=project.budget_amount,
+    )
+    projects.close_applications(past_deadline(project), by=cast.street_a)
+    projects.assign_reviewer(project, reviewer=cast.evaluator, by=cast.street_a)
+    projects.declare_conflict(application, by=cast.evaluator, has_conflict=False)
+    projects.score_application(
+        application,
+        by=cast.evaluator,
+        scores={"plan": 36, "capacity": 22, "experience": 17, "price": 13},
+        comment="方案具体，团队稳定",
+    )
+    projects.award(project, application=application, by=cast.street_a, reason="方案最优")
+
+    # Contract: two yearly periods; the countersignature commits year 1 from the budget.
+    plans = [
+        contracts.PeriodPlan(
+            amount=YEAR,
+            start_date=datetime.date(PROJECT_YEAR + i, 1, 1),
+            end_date=datetime.date(PROJECT_YEAR + i, 12, 31),
+        )
+        for i in range(2)
+    ]
+    contract = contracts.draft_contract(project, by=cast.street_a, periods=plans)
+    contracts.sign_as_organization(contract, by=member, no_subcontracting=True)
+    contracts.countersign(contract, by=cast.street_a)
+    contracts.start_service(contract, by=cast.street_a)
     year1, year2 = contract.periods.order_by("index")
+    assert year1.budget == budget and year2.budget is None
     commitment = LedgerAccount.objects.get(pk=budget.services_account_id)
+    assert commitment.balance == YEAR
+
+    # Milestones reported and accepted, the 30 % and 40 % installments paid.
+    pay_non_final(year1, cast.street_a, member)
+    commitment.refresh_from_db()
     assert commitment.balance == Decimal("180000.00")  # 600,000 committed − 420,000 paid
+    project.refresh_from_db()
+    assert project.state == "in_service"
 
     # Supervision: a major project needs a visit; its correction is closed first.
     visit = svc.record_visit(
@@ -71,9 +150,12 @@ def test_supervise_evaluate_pay_by_score_settle_and_disclose(cast):
     svc.settle_period(period_id=year1.pk, by=cast.street_a)
     assert PurchaseProject.objects.get(pk=project.pk).state == "evaluated"  # a year to go
 
-    # Year 2 (h-proj's open_next_period commits it: the stand-in here).
-    stand_in.commit_period(year2, by=cast.street_a)
-    stand_in.pay_non_final_installments(year2, by=cast.street_a)
+    # Year 2: committed from next year's budget once year 1 passed; the project resumes.
+    contracts.open_next_period(contract, by=cast.street_a)
+    assert PurchaseProject.objects.get(pk=project.pk).state == "in_service"
+    year2.refresh_from_db()
+    assert year2.budget == budget_2027
+    pay_non_final(year2, cast.street_a, member)
     for rating in (5, 5, 5):
         svc.record_survey_response(period_id=year2.pk, rating=rating, by=cast.street_a)
     svc.evaluate_period(
@@ -86,8 +168,16 @@ def test_supervise_evaluate_pay_by_score_settle_and_disclose(cast):
     assert set(
         Installment.objects.filter(period__contract=contract).values_list("state", flat=True)
     ) == {"paid"}
-    commitment.refresh_from_db()
-    assert commitment.balance == 0
+    # The ledger at the end: nothing committed; paid + released = the contract's amount.
+    for account_id in (budget.services_account_id, budget_2027.services_account_id):
+        assert LedgerAccount.objects.get(pk=account_id).balance == 0
+    installments = Installment.objects.filter(period__contract=contract)
+    paid = sum(i.paid_amount for i in installments)
+    released = sum(
+        i.released_movement.entries.get().amount for i in installments if i.released_movement
+    )
+    assert (paid, released) == (Decimal("1191000.00"), Decimal("9000.00"))
+    assert paid + released == contract.amount == Decimal("1200000.00")
     assert CreditEvent.objects.filter(organization=contract.organization).count() == 2
 
     # Disclosure: the OCDS export validates; the audit trail has every step and entry.
