@@ -168,19 +168,13 @@ rules.add_perm("procurement.act_for_contractor", contractor_member | contract_co
 
 
 @rules.predicate
-def purchaser_staff(user, project):
-    """Staff of the purchaser's area (district or street) over a purchase project."""
-    return project is not None and staff_in(user, project.area, PURCHASERS)
-
-
-@rules.predicate
 def spot_checker(user, area):
     return area is not None and staff_in(user, area, PURCHASERS)
 
 
 # Third-party evaluators are read-only roles: the purchaser's staff record what they
 # found and scored, naming them (`visitor`, `Evaluation.evaluator`); they then read it.
-rules.add_perm("procurement.supervise_contract", rules.is_superuser | purchaser_staff)
-rules.add_perm("procurement.evaluate_contract", rules.is_superuser | purchaser_staff)
-rules.add_perm("procurement.settle_contract", rules.is_superuser | purchaser_staff)
+rules.add_perm("procurement.supervise_contract", rules.is_superuser | purchaser)
+rules.add_perm("procurement.evaluate_contract", rules.is_superuser | purchaser)
+rules.add_perm("procurement.settle_contract", rules.is_superuser | purchaser)
 rules.add_perm("procurement.spot_check", rules.is_superuser | spot_checker)
