@@ -4,6 +4,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt
 
 from huitian.models import Area, Category, Notification, RoleAssignment, User
+from huitian.notice_kinds import kind_label
 from huitian.tokens import PasswordBoundRefreshToken, user_of
 
 
@@ -41,9 +42,16 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.SerializerMethodField(
+        help_text=_("What the kind means, in words (the kind itself is a code for machines).")
+    )
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "kind", "kind_label", "title", "body", "url", "created_at", "read_at"]
+
+    def get_kind_label(self, obj) -> str:
+        return kind_label(obj.kind)
 
 
 class MarkReadSerializer(serializers.Serializer):

@@ -141,6 +141,17 @@ def test_notifications_are_the_callers_own(cast):
     assert marked == {"marked": 1}
 
 
+def test_the_app_reads_a_notifications_kind_in_words(cast):
+    from huitian.services import notify
+
+    notify(recipients=[cast.resident], kind="procurement.need", title="您的需求已受理")
+    notify(recipients=[cast.resident], kind="made.up", title="新的消息")
+    rows = api_as(cast.resident).get("/api/v1/notifications/").json()["results"]
+    labels = {n["kind"]: n["kind_label"] for n in rows}
+    # A known kind in Chinese words; an unknown one shows its code rather than nothing.
+    assert labels == {"procurement.need": "需求进展", "made.up": "made.up"}
+
+
 def test_openapi_schema_validates_and_docs_are_offline(api):
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.validation import validate_schema
