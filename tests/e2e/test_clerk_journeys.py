@@ -130,7 +130,8 @@ def test_topic_list_and_draft_needs_list_at_1280(wide):
     table = wide.locator("table.topics-in-list")
     assert "3号楼电梯故障" in table.inner_text()
     shot(wide, "clerk-draft-needs-list")
-    wide.locator('#workflow-steps button[data-step="publish"]').click()
+    with wide.expect_navigation():
+        wide.locator('#workflow-steps button[data-step="publish"]').click()
     assert wide.locator(".messagelist .success").count() == 1
     lst.refresh_from_db()
     assert lst.state == "published"
@@ -141,7 +142,8 @@ def test_topic_list_and_draft_needs_list_at_1280(wide):
     wide.locator('input[name="needs"]').first.check()
     wide.get_by_label("新议题的标题").fill("3号楼电梯异响")
     shot(wide, "clerk-topic-split")
-    wide.get_by_role("button", name="拆分议题").click()
+    with wide.expect_navigation():
+        wide.get_by_role("button", name="拆分议题").click()
     assert Topic.objects.filter(title="3号楼电梯异响", need_count=1).exists()
 
 
@@ -189,22 +191,26 @@ def test_member_acts_on_assigned_needs_and_offers_in_the_portal(wide):
     sign_in(wide, "e2e_member")
     wide.goto(wide.base_url + "/needs/assigned/")
     item = wide.locator(f"#need-{need.pk}")
-    item.get_by_role("button", name="开始服务").click()
+    with wide.expect_navigation():
+        item.get_by_role("button", name="开始服务").click()
     need.refresh_from_db()
     assert need.state == "in_service"
     wide.locator(f"#need-{need.pk} input[name=note]").fill("已送餐到户")
     shot(wide, "member-assigned")
-    wide.locator(f"#need-{need.pk}").get_by_role("button", name="办结解决").click()
+    with wide.expect_navigation():
+        wide.locator(f"#need-{need.pk}").get_by_role("button", name="办结解决").click()
     need.refresh_from_db()
     assert need.state == "resolved"
     wide.goto(wide.base_url + "/offers/mine/")
     later = timezone.localdate() + datetime.timedelta(days=365)
     card = wide.locator(f"#offer-{offer.pk}")
     card.locator('input[name="valid_until"]').fill(later.isoformat())
-    card.get_by_role("button", name="续期").click()
+    with wide.expect_navigation():
+        card.get_by_role("button", name="续期").click()
     offer.refresh_from_db()
     assert offer.valid_until == later
     shot(wide, "member-offers")
-    wide.locator(f"#offer-{offer.pk}").get_by_role("button", name="撤回").click()
+    with wide.expect_navigation():
+        wide.locator(f"#offer-{offer.pk}").get_by_role("button", name="撤回").click()
     offer.refresh_from_db()
     assert offer.state == "withdrawn"
