@@ -1,24 +1,22 @@
-"""Procurement's dashboard panels (D1): needs, 接诉即办 rates, deadlines, supply gaps,
-whistle calls and money. Each selector counts through `q.scoped(...)` (the scoping door
-plus the chosen area) and groups by the row's own area id; `q.roll_up` puts the ids
-under the chosen area's children. A fixed number of queries per panel."""
+"""Needs panels: volumes (by area, channel, category, week), hot spots, growing
+categories, the three 接诉即办 rates, overdue and near-due counts; and the needs' open
+data (D2). Each selector counts through `q.scoped(...)` and groups by the row's own area
+id; `q.roll_up` puts the ids under the chosen area's children."""
 
 import datetime
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from huitian.dashboards import Column, Panel, Period, Query, Table, rate
+from huitian.dashboards import Column, Period, Query, Table, rate
 from huitian.models import Category
 from huitian.workdays import WorkingCalendar
-from procurement.models import Need, Offer, Topic, WhistleCall, WhistleResponse
-from procurement.models.foundation import Disbursement, Donation
+from procurement.models import Need
 from procurement.selectors import NEAR_DUE_WORKING_DAYS
-from procurement.selectors.funds import budgets_for, fund_report
 
 RECEIVED = Column("received", _("needs received"))
 LAST_YEAR = Column("last_year", _("same period last year"))
@@ -87,12 +85,12 @@ def needs_by_channel(q: Query) -> Table:
     )
 
 
-def _category_names() -> dict[int, str]:
+def category_names() -> dict[int, str]:
     return dict(Category.objects.values_list("pk", "name"))
 
 
 def needs_by_category(q: Query) -> Table:
-    names = _category_names()
+    names = category_names()
     return Table(
         columns=[
             Column("label", _("category"), series=False, kind="text"),
@@ -137,7 +135,7 @@ def needs_by_week(q: Query) -> Table:
 
 def hot_spots(q: Query) -> Table:
     """Heat grid: child areas × categories, needs received in the period."""
-    names = _category_names()
+    names = category_names()
     raw = _needs(q).values("community_id", "category_id").annotate(needs=Count("pk"))
     rows = q.roll_up(raw, "community_id", ["needs"], by=("category_id",))
     for row in rows:
@@ -162,7 +160,7 @@ def growing_topics(q: Query) -> Table:
         q.period.start - length - datetime.timedelta(days=1),
         q.period.start - datetime.timedelta(days=1),
     )
-    names = _category_names()
+    names = category_names()
     counts: dict[int, dict] = {}
     for period, name in ((q.period, "received"), (before, "before")):
         for row in _needs(q, period).values("category_id").annotate(n=Count("pk")):
@@ -228,7 +226,7 @@ def rates_by_area(q: Query) -> Table:
 
 
 def rates_by_category(q: Query) -> Table:
-    names = _category_names()
+    names = category_names()
     raw = _needs(q).values("category_id").annotate(**_RATE_PARTS).order_by("category_id")
     rows = [with_rates(r) | {"label": names.get(r["category_id"], "")} for r in raw]
     return Table(
@@ -289,196 +287,6 @@ def due_counts(q: Query) -> Table:
             {"label": _("near-due queue"), "url": f"{queue}?bucket=near_due"},
         ],
     )
-
-
-# -------------------------------------------------------------- supply gaps
-
-
-def supply_gaps(q: Query) -> Table:
-    """Categories with open need topics in the area but no current offer serving it."""
-    topics = (
-        q.scoped(Topic.objects.filter(state=Topic.State.OPEN), "area")
-        .values("category_id")
-        .annotate(topics=Count("pk"), needs=Sum("need_count"))
-    )
-    covering = [int(a) for a in q.area.path.strip("/").split("/") if a]
-    offered = set(
-        Offer.objects.filter(state=Offer.State.ACTIVE, valid_until__gte=timezone.localdate())
-        .filter(Q(areas__in=covering) | Q(areas__in=q.area_ids))
-        .values_list("category_id", flat=True)
-        .distinct()
-    )
-    names = _category_names()
-    rows = [
-        {"label": names.get(r["category_id"], ""), "topics": r["topics"], "needs": r["needs"] or 0}
-        for r in topics
-        if r["category_id"] not in offered
-    ]
-    rows.sort(key=lambda r: (-r["needs"], r["label"]))
-    return Table(
-        columns=[
-            Column("label", _("category"), series=False, kind="text"),
-            Column("topics", _("open topics")),
-            Column("needs", _("needs")),
-        ],
-        rows=rows,
-        label_key="label",
-        note=_("Categories with open need topics and no active offer serving this area."),
-    )
-
-
-# -------------------------------------------------------------- whistle calls
-
-
-def whistle(q: Query) -> Table:
-    calls = (
-        q.scoped(WhistleCall.objects.all(), "community")
-        .filter(q.period.q("raised_at"))
-        .values("community_id")
-        .annotate(calls=Count("pk", distinct=True))
-    )
-    responses = (
-        q.scoped(WhistleResponse.objects.all(), "call__community")
-        .filter(q.period.q("call__raised_at"))
-        .values(community_id=F("call__community_id"))
-        .annotate(responses=Count("pk"), minutes=Sum("response_minutes"))
-    )
-    rows = [r | {"responses": 0, "minutes": 0} for r in calls] + [
-        r | {"calls": 0} for r in responses
-    ]
-    out = q.roll_up(rows, "community_id", ["calls", "responses", "minutes"])
-    for row in out:
-        minutes = row.pop("minutes")
-        row["avg_minutes"] = round(minutes / row["responses"], 1) if row["responses"] else None
-    return Table(
-        columns=[
-            Column("area", _("area"), series=False, kind="text"),
-            Column("calls", _("whistle calls")),
-            Column("responses", _("responses")),
-            Column("avg_minutes", _("average response (minutes)"), series=False, kind="minutes"),
-        ],
-        rows=out,
-    )
-
-
-def whistle_organizations(q: Query) -> Table:
-    rows = (
-        q.scoped(WhistleResponse.objects.all(), "call__community")
-        .filter(q.period.q("call__raised_at"))
-        .values("organization__name")
-        .annotate(
-            responses=Count("pk"),
-            avg_minutes=Avg("response_minutes"),
-            selected=Count("pk", filter=Q(selected=True)),
-        )
-        .order_by("avg_minutes", "organization__name")[:20]
-    )
-    return Table(
-        columns=[
-            Column("label", _("organization"), series=False, kind="text"),
-            Column("avg_minutes", _("average response (minutes)"), kind="minutes"),
-            Column("responses", _("responses"), series=False),
-            Column("selected", _("selected"), series=False),
-        ],
-        rows=[
-            {
-                "label": r["organization__name"],
-                "avg_minutes": round(r["avg_minutes"] or 0, 1),
-                "responses": r["responses"],
-                "selected": r["selected"],
-            }
-            for r in rows
-        ],
-        label_key="label",
-    )
-
-
-# -------------------------------------------------------------- money
-
-
-def budget_use(q: Query) -> Table:
-    """Budgets of the period's first year per child area: allocated, committed, paid."""
-    year = q.period.start.year
-    ids = list(q.scoped(budgets_for(q.user, year=year), "area").values_list("pk", flat=True))
-    budgets = list(budgets_for(q.user, budget_ids=ids)) if ids else []
-    report = fund_report(q.user, budget_ids=ids) if ids else []
-    raw = [
-        {
-            "area_id": b.area_id,
-            "allocated": float(r.allocated),
-            "committed": float(r.committed),
-            "paid": float(r.paid),
-            "available": float(r.available),
-        }
-        for b, r in zip(budgets, report, strict=True)
-    ]
-    keys = ["allocated", "committed", "paid", "available"]
-    rows = q.roll_up(raw, "area_id", keys)
-    for row in rows:
-        for k in keys:
-            row[k] = round(row[k], 2)
-    return Table(
-        columns=[
-            Column("area", _("area"), series=False, kind="text"),
-            *(
-                Column(k, label, kind="money")
-                for k, label in (
-                    ("allocated", _("allocated")),
-                    ("committed", _("committed")),
-                    ("paid", _("paid")),
-                    ("available", _("available")),
-                )
-            ),
-        ],
-        rows=rows,
-        note=_("Budgets of the year the period starts in (yuan)."),
-    )
-
-
-def foundation(q: Query) -> Table:
-    """Community funds: donations received and disbursements paid in the period (yuan)."""
-    given = (
-        q.scoped(Donation.objects.all(), "fund__community")
-        .filter(q.period.q_date("donated_on"))
-        .values(area_id=F("fund__community_id"))
-        .annotate(income=Sum("amount"))
-    )
-    spent = (
-        q.scoped(Disbursement.objects.filter(state=Disbursement.State.PAID), "fund__community")
-        .filter(q.period.q("requested_at"))
-        .values(area_id=F("fund__community_id"))
-        .annotate(used=Sum("amount"))
-    )
-    raw = [{"area_id": r["area_id"], "income": float(r["income"]), "used": 0.0} for r in given]
-    raw += [{"area_id": r["area_id"], "income": 0.0, "used": float(r["used"])} for r in spent]
-    rows = q.roll_up(raw, "area_id", ["income", "used"])
-    return Table(
-        columns=[
-            Column("area", _("area"), series=False, kind="text"),
-            Column("income", _("donations received"), kind="money"),
-            Column("used", _("disbursements paid"), kind="money"),
-        ],
-        rows=rows,
-    )
-
-
-PANELS = [
-    Panel("needs-by-area", _("Needs by area"), needs_by_area, chart="bar", public=True),
-    Panel("needs-by-channel", _("Needs by channel"), needs_by_channel, chart="bar"),
-    Panel("needs-by-category", _("Needs by category"), needs_by_category, chart="bar"),
-    Panel("needs-by-week", _("Needs per week"), needs_by_week, chart="line"),
-    Panel("hot-spots", _("Hot spots: areas × categories"), hot_spots, chart="heatmap"),
-    Panel("growing-topics", _("Fastest-growing categories"), growing_topics, chart="bar"),
-    Panel("rates-by-area", _("The three rates by area"), rates_by_area, chart="bar"),
-    Panel("rates-by-category", _("The three rates by category"), rates_by_category),
-    Panel("rates-trend", _("The three rates by month"), rates_by_month, chart="line"),
-    Panel("needs-due", _("Overdue and near-due needs"), due_counts, chart="stacked"),
-    Panel("supply-gaps", _("Supply gaps"), supply_gaps, chart="bar"),
-    Panel("whistle", _("Whistle calls"), whistle, chart="bar"),
-    Panel("whistle-response", _("Organizations' whistle response times"), whistle_organizations),
-    Panel("budget-use", _("Budget use"), budget_use, chart="bar"),
-    Panel("foundation", _("Foundation income and use"), foundation, chart="bar"),
-]
 
 
 # -------------------------------------------------------------- open data (D2, public)
@@ -601,6 +409,3 @@ def _open_data():
             open_published_lists,
         ),
     ]
-
-
-OPEN_DATA = _open_data()
