@@ -33,7 +33,6 @@ from django.utils.translation import gettext_lazy as _
 
 from huitian.access import (
     AREA_TREE_VERSION_KEY,
-    area_ids_under,
     countable,
     is_staff_user,
     staff_areas,
@@ -42,7 +41,7 @@ from huitian.models import Area
 from huitian.plugins import app_module
 
 CACHE_SECONDS = 60
-CHART_KINDS = frozenset({"bar", "stacked", "line", "heatmap", "pie"})
+CHART_KINDS = frozenset({"bar", "stacked", "line", "heatmap", "pie", "sankey"})
 # A spreadsheet runs a cell that begins with one of these: downloads neutralize them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -242,12 +241,34 @@ def children_of(node: Node) -> list[Node]:
 
 @dataclass
 class Query:
+    """(user, area, period), and what the panels of one request share: the page builds
+    one Query for all its panels, so the door's look-ups, the area tree and reference
+    labels (`shared`) are read once per request, not once per panel."""
+
     user: object
     area: Node
     period: Period
+    _shared: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def shared(self, key, compute):
+        """`compute()` once per request under `key` (category labels, a calendar, …)."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     def countable(self, qs: QuerySet) -> QuerySet:
-        return countable(self.user, qs)
+        """`qs` as the user may count it. The door is asked once per model and request
+        (its area look-ups are cache round trips) and its filter ANDed onto `qs`, which
+        joins as a further `filter()` would."""
+        model = qs.model
+        door = self.shared(
+            ("countable", model), lambda: countable(self.user, model._base_manager.all())
+        )
+        if door.query.is_empty():
+            return qs.none()
+        if door.query.distinct and not qs.query.distinct:
+            qs = qs.distinct()
+        return qs & door
 
     @cached_property
     def tree(self) -> dict[int, Node]:
@@ -256,7 +277,8 @@ class Query:
 
     @cached_property
     def area_ids(self) -> list[int]:
-        return area_ids_under([self.area.path])
+        """The chosen area and every area inside it, from the tree already read."""
+        return sorted(n.id for n in self.tree.values() if n.path.startswith(self.area.path))
 
     def inside(self, lookup: str) -> Q:
         """Rows whose area (`lookup`, a foreign key to Area) lies inside the chosen area."""
@@ -321,6 +343,8 @@ class Table:
     # The row key naming each row (x axis); "area" rows carry "area_id" for drill-down.
     label_key: str = "area"
     # Heat grids: the second dimension (columns of the grid) and the value key.
+    # Flows ("sankey"): each row is a link from its `label_key` node to its `y_key`
+    # node, `value_key` wide; nodes are known by their names.
     y_key: str = ""
     value_key: str = ""
     note: object = ""

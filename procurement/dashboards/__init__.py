@@ -1,11 +1,12 @@
 """Procurement's dashboard panels (D1), one module per concept: needs (volumes, rates,
-deadlines), supply gaps, whistle calls, money. The kernel reads `PANELS` and `OPEN_DATA`
+deadlines), supply gaps, whistle calls, money (the flow, budgets, the foundation),
+purchase projects. The kernel reads `PANELS` and `OPEN_DATA`
 here (`huitian.dashboards.declared_panels`, `huitian.open_data.declared_datasets`)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from huitian.dashboards import Panel
-from procurement.dashboards.money import budget_use, foundation
+from procurement.dashboards.money import budget_use, foundation, money_flow
 from procurement.dashboards.needs import (
     _open_data,
     due_counts,
@@ -18,6 +19,12 @@ from procurement.dashboards.needs import (
     rates_by_area,
     rates_by_category,
     rates_by_month,
+)
+from procurement.dashboards.projects import (
+    evaluation_grades,
+    project_money,
+    projects_by_state,
+    projects_near_deadline,
 )
 from procurement.dashboards.supply import supply_gaps
 from procurement.dashboards.whistle import whistle, whistle_organizations
@@ -36,8 +43,18 @@ PANELS = [
     Panel("supply-gaps", _("Supply gaps"), supply_gaps, chart="bar"),
     Panel("whistle", _("Whistle calls"), whistle, chart="bar"),
     Panel("whistle-response", _("Organizations' whistle response times"), whistle_organizations),
+    Panel("money-flow", _("Money flow: sources → areas → projects"), money_flow, chart="sankey"),
     Panel("budget-use", _("Budget use"), budget_use, chart="bar"),
     Panel("foundation", _("Foundation income and use"), foundation, chart="bar"),
+    Panel("projects-by-state", _("Purchase projects by state"), projects_by_state, chart="stacked"),
+    Panel("project-money", _("Purchase projects: committed and paid"), project_money),
+    Panel("evaluation-grades", _("Evaluation grades"), evaluation_grades, chart="stacked"),
+    Panel(
+        "projects-deadline",
+        _("Projects near their application deadline"),
+        projects_near_deadline,
+        chart="stacked",
+    ),
 ]
 
 OPEN_DATA = _open_data()

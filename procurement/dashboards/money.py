@@ -1,9 +1,13 @@
-"""Money panels: budget use per area and the foundation's income and use (yuan)."""
+"""Money panels (yuan): the flow sources → areas → purchase projects, budget use per
+area, and the foundation's income and use."""
 
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huitian.dashboards import Column, Query, Table
+from huitian.models.ledger import ZERO
+from procurement.models.contracts import ContractPeriod, Installment
 from procurement.models.foundation import Disbursement, Donation
 from procurement.selectors.funds import budgets_for, fund_report
 
@@ -72,3 +76,116 @@ def foundation(q: Query) -> Table:
         ],
         rows=rows,
     )
+
+
+# -------------------------------------------------------------- the money flow
+
+
+def _unique(label: str, taken: set[str], pk) -> str:
+    """A sankey node is known by its name: a project titled like an area (or another
+    project) gets its number added, so the flow never loops back."""
+    if label in taken:
+        label = f"{label} #{pk}"
+    taken.add(label)
+    return label
+
+
+def money_flow(q: Query) -> Table:
+    """Sources → areas → purchase projects, for the budgets of the period's first year.
+
+    A source → area link is what the source allocated to the area's budgets (with what
+    of it is committed and paid); an area → project link is what those budgets
+    committed to the project's contract, net of releases (with what of it is paid).
+    Every amount is read from the ledger: the budgets' report (balances and entries)
+    and the entries of the contract years' commitment, payment and release movements.
+    """
+    year = q.period.start.year
+    ids = list(q.scoped(budgets_for(q.user, year=year), "area").values_list("pk", flat=True))
+    if not ids:
+        return Table(columns=FLOW_COLUMNS, rows=[], label_key="from", y_key="to")
+    budgets = list(budgets_for(q.user, budget_ids=ids))
+    report = fund_report(q.user, budget_ids=ids)
+    to_area: dict[tuple, dict] = {}
+    for b, r in zip(budgets, report, strict=True):
+        node = q.child_of(b.area_id)
+        if node is None:
+            continue
+        slot = to_area.setdefault(
+            (b.source.sort_order, b.source.name, node.path),
+            {"from": b.source.name, "to": node.name, "stage": str(ALLOCATED), "area_id": node.id}
+            | {"amount": ZERO, "paid": ZERO},
+        )
+        slot["amount"] += r.allocated
+        slot["paid"] += r.paid
+
+    periods = q.countable(ContractPeriod.objects.filter(budget_id__in=ids))
+    committed = periods.values(
+        "contract__project_id", "contract__project__title", "budget__area_id"
+    ).annotate(amount=Sum("committed_movement__entries__amount"))
+    installments = q.countable(Installment.objects.filter(period__budget_id__in=ids))
+    paid = installments.values("period__contract__project_id", "period__budget__area_id").annotate(
+        paid=Sum("paid_movement__entries__amount")
+    )
+    released = installments.values(
+        "period__contract__project_id", "period__budget__area_id"
+    ).annotate(released=Sum("released_movement__entries__amount"))
+    flows: dict[tuple, dict] = {}
+    for row in committed:
+        node = q.child_of(row["budget__area_id"])
+        if node is None or not row["amount"]:
+            continue
+        key = (node.id, row["contract__project_id"])
+        slot = flows.setdefault(
+            key,
+            {"to_title": row["contract__project__title"], "node": node}
+            | {"amount": ZERO, "paid": ZERO},
+        )
+        slot["amount"] += row["amount"]
+    for rows, field, sign in ((paid, "paid", 1), (released, "released", -1)):
+        for row in rows:
+            node = q.child_of(row["period__budget__area_id"])
+            slot = node and flows.get((node.id, row["period__contract__project_id"]))
+            if slot and row[field]:
+                target = "paid" if field == "paid" else "amount"
+                slot[target] += sign * row[field]
+
+    taken = {r["from"] for r in to_area.values()} | {r["to"] for r in to_area.values()}
+    out = [to_area[k] for k in sorted(to_area)]
+    for (_area, project_id), slot in sorted(
+        flows.items(), key=lambda kv: (kv[1]["node"].path, -kv[1]["amount"], kv[0][1])
+    ):
+        out.append(
+            {
+                "from": slot["node"].name,
+                "to": _unique(slot["to_title"], taken, project_id),
+                "stage": str(COMMITTED),
+                "area_id": slot["node"].id,
+                "amount": slot["amount"],
+                "paid": slot["paid"],
+            }
+        )
+    for row in out:
+        row["amount"] = float(row["amount"])
+        row["paid"] = float(row["paid"])
+    return Table(
+        columns=FLOW_COLUMNS,
+        rows=[r for r in out if r["amount"]],
+        label_key="from",
+        y_key="to",
+        value_key="amount",
+        note=_(
+            "Budgets of the year the period starts in (yuan): a source's allocation to an "
+            "area, then what the area's budgets committed to each purchase project."
+        ),
+    )
+
+
+ALLOCATED = pgettext_lazy("money flow", "allocated")
+COMMITTED = pgettext_lazy("money flow", "committed")
+FLOW_COLUMNS = [
+    Column("from", pgettext_lazy("money flow", "from"), series=False, kind="text"),
+    Column("to", pgettext_lazy("money flow", "to"), series=False, kind="text"),
+    Column("stage", pgettext_lazy("money flow", "flow"), series=False, kind="text"),
+    Column("amount", _("amount (yuan)"), kind="money"),
+    Column("paid", _("paid"), series=False, kind="money"),
+]

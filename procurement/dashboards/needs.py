@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from huitian.dashboards import Column, Period, Query, Table, rate
 from huitian.models import Category
-from huitian.workdays import WorkingCalendar
+from procurement import refdata
 from procurement.models import Need
 from procurement.selectors import NEAR_DUE_WORKING_DAYS
 
@@ -85,12 +85,16 @@ def needs_by_channel(q: Query) -> Table:
     )
 
 
-def category_names() -> dict[int, str]:
-    return dict(Category.objects.values_list("pk", "name"))
+def category_names(q: Query) -> dict[int, str]:
+    """Every category's name (inactive ones too: old needs keep theirs), read once for
+    all the panels of a request."""
+    return q.shared(
+        "procurement:category-names", lambda: dict(Category.objects.values_list("pk", "name"))
+    )
 
 
 def needs_by_category(q: Query) -> Table:
-    names = category_names()
+    names = category_names(q)
     return Table(
         columns=[
             Column("label", _("category"), series=False, kind="text"),
@@ -135,7 +139,7 @@ def needs_by_week(q: Query) -> Table:
 
 def hot_spots(q: Query) -> Table:
     """Heat grid: child areas × categories, needs received in the period."""
-    names = category_names()
+    names = category_names(q)
     raw = _needs(q).values("community_id", "category_id").annotate(needs=Count("pk"))
     rows = q.roll_up(raw, "community_id", ["needs"], by=("category_id",))
     for row in rows:
@@ -160,7 +164,7 @@ def growing_topics(q: Query) -> Table:
         q.period.start - length - datetime.timedelta(days=1),
         q.period.start - datetime.timedelta(days=1),
     )
-    names = category_names()
+    names = category_names(q)
     counts: dict[int, dict] = {}
     for period, name in ((q.period, "received"), (before, "before")):
         for row in _needs(q, period).values("category_id").annotate(n=Count("pk")):
@@ -226,7 +230,7 @@ def rates_by_area(q: Query) -> Table:
 
 
 def rates_by_category(q: Query) -> Table:
-    names = category_names()
+    names = category_names(q)
     raw = _needs(q).values("category_id").annotate(**_RATE_PARTS).order_by("category_id")
     rows = [with_rates(r) | {"label": names.get(r["category_id"], "")} for r in raw]
     return Table(
@@ -258,7 +262,8 @@ def rates_by_month(q: Query) -> Table:
 def due_counts(q: Query) -> Table:
     """Open needs overdue or due within a working day, per child area (now, not the period)."""
     today = timezone.localdate()
-    soon = WorkingCalendar().add_working_days(today, NEAR_DUE_WORKING_DAYS)
+    # The intake's per-process calendar (refreshed every minute): no query per panel.
+    soon = refdata.calendar().add_working_days(today, NEAR_DUE_WORKING_DAYS)
     late = Q(state=Need.State.RECEIVED, response_due__lt=today) | Q(resolution_due__lt=today)
     near = ~late & (
         Q(state=Need.State.RECEIVED, response_due__lte=soon) | Q(resolution_due__lte=soon)

@@ -23,7 +23,7 @@ def supply_gaps(q: Query) -> Table:
         .values_list("category_id", flat=True)
         .distinct()
     )
-    names = category_names()
+    names = category_names(q)
     rows = [
         {"label": names.get(r["category_id"], ""), "topics": r["topics"], "needs": r["needs"] or 0}
         for r in topics

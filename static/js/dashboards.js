@@ -83,7 +83,39 @@
     };
   }
 
+  // A flow (sankey): each row is a link from label_key to y_key, value_key wide. Nodes
+  // are known by name; on a phone the flow runs top to bottom so labels keep their width.
+  function sankeyOption(p, el) {
+    var names = [], links = [];
+    p.rows.forEach(function (r) {
+      var a = r[p.label_key], b = r[p.y_key], v = r[p.value_key] || 0;
+      if (!v) return;
+      if (names.indexOf(a) < 0) names.push(a);
+      if (names.indexOf(b) < 0) names.push(b);
+      links.push({ source: a, target: b, value: v });
+    });
+    var vertical = narrow(el);
+    return {
+      color: PALETTE,
+      animation: false,
+      tooltip: { trigger: "item", renderMode: "richText" },
+      series: [{
+        type: "sankey", orient: vertical ? "vertical" : "horizontal",
+        left: 8, right: vertical ? 8 : 120, top: 8, bottom: vertical ? 48 : 8,
+        nodeGap: 10, nodeWidth: 14, draggable: false, layoutIterations: 32,
+        emphasis: { focus: "adjacency" },
+        lineStyle: { color: "gradient", opacity: 0.35 },
+        label: vertical
+          ? { position: "bottom", rotate: -45, width: 90, overflow: "truncate", fontSize: 11 }
+          : { width: 110, overflow: "truncate" },
+        data: names.map(function (n) { return { name: n }; }),
+        links: links
+      }]
+    };
+  }
+
   function option(p, el) {
+    if (p.chart === "sankey") return sankeyOption(p, el);
     if (p.chart === "heatmap") return heatOption(p);
     if (p.chart === "pie") return pieOption(p);
     return barOption(p, el, p.chart === "stacked", p.chart === "line");

@@ -4,6 +4,7 @@ chart to its table and downloads it; the street clerk sees only its street."""
 import csv
 import io
 import os
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -187,3 +188,72 @@ def test_street_clerk_sees_only_its_street_on_a_phone(page):
     response = page.goto(f"{page.base_url}/dashboards/?area={other.pk}")
     assert response.status == 403
     assert page.evaluate("window.__csp") == []
+
+
+def flow_rows(page) -> dict[tuple[str, str], Decimal]:
+    """The money flow's table as shown (yuan, "100,000.00"): (from, to) → amount."""
+    out = {}
+    for row in page.locator("#table-money-flow tbody tr").all():
+        cells = row.locator("td").all_inner_texts()
+        amount = row.locator('td[data-col="amount"]').inner_text()
+        out[(cells[0].strip(), cells[1].strip())] = Decimal(amount.replace(",", ""))
+    return out
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_money_flow_is_drawn_and_its_table_is_the_ledger(browser, live_server, cast, width):
+    """Sources → streets → projects: the sankey's canvas is drawn, and its table holds
+    the ledger's own sums; the other street's clerk sees no flow at all."""
+    from django.db.models import Sum
+
+    from huitian.models import LedgerEntry
+    from procurement.models.contracts import ContractPeriod
+    from procurement.models.funds import Budget
+    from tests.procurement import factories, purchases
+
+    contract = purchases.in_service(cast, title="回龙观助餐服务")
+    period = ContractPeriod.objects.get(contract=contract)
+    budget = Budget.objects.get(pk=period.budget_id)
+    committed = LedgerEntry.objects.filter(movement=period.committed_movement).aggregate(
+        s=Sum("amount")
+    )["s"]
+    allocated = LedgerEntry.objects.filter(
+        debit=budget.account, movement__kind="allocate"
+    ).aggregate(s=Sum("amount"))["s"]
+
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    page.add_init_script(CSP_WATCH)
+    os.makedirs(SHOTS, exist_ok=True)
+    sign_in(page, cast.district.username)
+    page.goto(f"{page.base_url}/dashboards/?app=procurement&period={factories.PROJECT_YEAR}")
+    page.locator('[data-chart="money-flow"][data-drawn="true"]').wait_for()
+    page.locator('[data-panel="money-flow"]').scroll_into_view_if_needed()
+    assert canvas_is_drawn(page, "money-flow")
+    page.screenshot(path=f"{SHOTS}/dashboard-money-flow-{width}.png")
+
+    page.locator('[data-toggle-table="money-flow"]').click()
+    shown = flow_rows(page)
+    street = budget.area.name
+    assert shown[(budget.source.name, street)] == allocated
+    assert shown[(street, "回龙观助餐服务")] == committed
+    with page.expect_download() as info:
+        page.get_by_test_id("csv-money-flow").click()
+    with open(info.value.path(), encoding="utf-8-sig") as f:
+        lines = list(csv.reader(f))
+    assert [street, "回龙观助餐服务"] == lines[2][:2] and Decimal(lines[2][3]) == committed
+    assert page.evaluate("window.__csp") == []
+    context.close()
+
+    if width == 390:
+        other = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page = other.new_page()
+        page.base_url = live_server.url
+        sign_in(page, cast.street_b.username)
+        page.goto(f"{page.base_url}/dashboards/?app=procurement&period={factories.PROJECT_YEAR}")
+        assert page.get_by_test_id("empty-money-flow").is_visible()
+        other.close()
