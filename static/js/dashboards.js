@@ -3,7 +3,9 @@
 // Tooltips render on the canvas (renderMode "richText"): no HTML with style attributes.
 (function () {
   "use strict";
-  var PALETTE = ["#b3261e", "#1f6feb", "#2da44e", "#bf8700", "#8250df", "#57606a"];
+  // Ten distinguishable colours: a stacked bar of a project's states has up to twelve series.
+  var PALETTE = ["#b3261e", "#1f6feb", "#2da44e", "#bf8700", "#8250df", "#57606a",
+                 "#e16f24", "#0a7f8c", "#bf3989", "#7d4e24"];
 
   function readPayload(key) {
     var node = document.getElementById("panel-data-" + key);
@@ -84,7 +86,7 @@
   }
 
   // A flow (sankey): each row is a link from label_key to y_key, value_key wide. Nodes
-  // are known by name; on a phone the flow runs top to bottom so labels keep their width.
+  // are known by their names. On a phone the labels shrink (the table has them whole).
   function sankeyOption(p, el) {
     var names = [], links = [];
     p.rows.forEach(function (r) {
@@ -94,20 +96,19 @@
       if (names.indexOf(b) < 0) names.push(b);
       links.push({ source: a, target: b, value: v });
     });
-    var vertical = narrow(el);
+    var small = narrow(el);
     return {
       color: PALETTE,
       animation: false,
       tooltip: { trigger: "item", renderMode: "richText" },
       series: [{
-        type: "sankey", orient: vertical ? "vertical" : "horizontal",
-        left: 8, right: vertical ? 8 : 120, top: 8, bottom: vertical ? 48 : 8,
-        nodeGap: 10, nodeWidth: 14, draggable: false, layoutIterations: 32,
+        type: "sankey", left: 4, right: small ? 72 : 120, top: 8, bottom: 8,
+        // "left": an area with no project yet stays in the middle column, not beside projects.
+        nodeAlign: "left", nodeGap: small ? 6 : 10, nodeWidth: small ? 10 : 14,
+        draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" },
         lineStyle: { color: "gradient", opacity: 0.35 },
-        label: vertical
-          ? { position: "bottom", rotate: -45, width: 90, overflow: "truncate", fontSize: 11 }
-          : { width: 110, overflow: "truncate" },
+        label: { width: small ? 68 : 110, overflow: "truncate", fontSize: small ? 10 : 12 },
         data: names.map(function (n) { return { name: n }; }),
         links: links
       }]
