@@ -38,7 +38,8 @@
       animation: false,
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      // Room on the right for the value axis's last label ("1,500,000") when bars lie down.
+      grid: { left: 8, right: horizontal ? 36 : 16, top: 36, bottom: 8, containLabel: true },
       xAxis: horizontal ? valAxis : catAxis,
       yAxis: horizontal ? catAxis : valAxis,
       series: cols.map(function (c) {
