@@ -99,7 +99,7 @@ def _generate(n: int, resident_id: int) -> None:
                 urgency, address, contact_name, contact_phone, anonymous, submitter_id, state,
                 reject_reason, unresolved_reason, created_at, updated_at, response_due, resolution_due,
                 responded_at, resolved_at, closed_at, satisfaction, satisfaction_comment, tokens,
-                grouped_at, topic_id)
+                grouped_at, topic_id, reopen_count)
             SELECT 'B' || lpad(to_hex(g.i), 9, '0'),
                    (ARRAY['hotline_12345','changping_app','huitian_platform','web_form','api'])[1 + g.i %% 5],
                    t.area_id, t.category_id, t.title, t.title || '：楼道电梯经常故障，居民出行不便',
@@ -110,7 +110,7 @@ def _generate(n: int, resident_id: int) -> None:
                    '', '', g.at, g.at, (g.at + interval '1 day')::date, (g.at + interval '20 day')::date,
                    g.at + interval '5 hour', CASE WHEN g.i %% 8 < 4 THEN g.at + interval '6 day' END,
                    CASE WHEN g.i %% 8 < 3 THEN g.at + interval '7 day' END,
-                   CASE WHEN g.i %% 8 < 3 THEN 1 + g.i %% 5 END, '', t.tokens, g.at, t.id
+                   CASE WHEN g.i %% 8 < 3 THEN 1 + g.i %% 5 END, '', t.tokens, g.at, t.id, 0
             FROM (SELECT i, now() - (i::float / %(n)s) * interval '365 days' AS at,
                          %(lo)s + (i::bigint * 7919) %% (%(hi)s - %(lo)s + 1) AS topic
                   FROM generate_series(1, %(n)s) AS i) AS g

@@ -28,9 +28,9 @@ def _raw_insert(k: int) -> float:
             cur.execute(
                 """INSERT INTO procurement_need (tracking_code, channel, community_id, category_id, title,
                    text, urgency, address, contact_name, contact_phone, anonymous, state, reject_reason,
-                   unresolved_reason, created_at, updated_at, satisfaction_comment, tokens)
+                   unresolved_reason, created_at, updated_at, satisfaction_comment, tokens, reopen_count)
                    VALUES (%s, 'api', %s, %s, %s, %s, 1, '', '', %s, false, 'received', '', '', now(), now(),
-                   '', '') RETURNING id""",
+                   '', '', 0) RETURNING id""",
                 [
                     f"RAW{i:07d}{int(t0) % 100}",
                     cid,
