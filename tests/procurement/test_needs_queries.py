@@ -187,3 +187,56 @@ def test_deadlines_still_come_from_the_calendar(cast):
     r = api_as(cast.resident).post(URL, BODY, format="json")
     due = datetime.date.fromisoformat(r.data["response_due"])
     assert due >= timezone.localdate()
+
+
+def _redis_commands(call) -> list[bytes]:
+    from redis.connection import Connection
+
+    sent, original = [], Connection.send_packed_command
+
+    def spy(self, command, check_health=True):
+        sent.append(command if isinstance(command, bytes) else b"".join(map(bytes, command)))
+        return original(self, command, check_health)
+
+    Connection.send_packed_command = spy
+    try:
+        call()
+    finally:
+        Connection.send_packed_command = original
+    return sent
+
+
+def test_the_list_reads_the_area_tree_once_per_request(cast):
+    NeedFactory.create_batch(3)
+    for user in (cast.community_a1, cast.district):
+        client = api_as(user)
+        client.get(URL)
+        sent = _redis_commands(lambda c=client: c.get(URL, {"state": "received"}))
+        # The tree's version and the ids under the user's area: the filter does not
+        # scope the queryset a second time.
+        assert len(sent) == 2, sent
+        assert all(b"huitian:area-" in cmd for cmd in sent), sent
+
+
+def test_the_state_filter_narrows_the_callers_scope(cast):
+    NeedFactory(state="received")
+    NeedFactory(state="accepted")
+    NeedFactory(state="accepted", community=community("110114008001"))
+    rows = api_as(cast.community_a1).get(URL, {"state": "accepted"}).data["results"]
+    assert [r["state"] for r in rows] == ["accepted"]
+    assert rows[0]["community"]["code"] == "110114011001"
+    assert api_as(cast.district).get(URL, {"state": "accepted"}).data["count"] == 2
+
+
+def test_the_intake_reply_is_what_need_out_renders(cast):
+    from procurement.models import Need
+
+    body = {**BODY, "lat": "39.912345", "lng": "116.300000", "address": "三号楼"}
+    for user in (cast.resident, cast.community_a1):
+        r = api_as(user).post(URL, body, format="json")
+        assert r.status_code == 201, r.content
+        saved = Need.objects.get(pk=r.data["id"])
+        expected = NeedOut(saved, context={"request": types.SimpleNamespace(user=user)}).data
+        assert r.data == dict(expected), user.username
+    # The handling staff read the contact in full, the resident masked, as in the list.
+    assert r.data["contact_phone"] == "13812345678"
