@@ -280,3 +280,14 @@ def test_the_intake_history_row_and_transition_are_what_a_save_writes(cast):
         "received",
         cast.resident.pk,
     )
+
+
+def test_with_history_switched_off_the_intake_still_records_its_first_step(cast, settings):
+    from huitian.workflow import transitions_of
+    from procurement.models import Need
+
+    settings.SIMPLE_HISTORY_ENABLED = False
+    r = api_as(cast.resident).post(URL, BODY, format="json")
+    need = Need.objects.get(pk=r.data["id"])
+    assert not need.history.exists()
+    assert [t.step for t in transitions_of(need)] == ["create"]

@@ -181,6 +181,9 @@ def _record_history_and_creation(need: Need, *, by) -> None:
     """The need's history row (as django-simple-history writes it on save: same fields,
     user, reason and signals) and its first transition (as `record_creation` writes it),
     INSERTed in one round trip instead of two."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):  # as simple-history's post_save
+        record_creation(need, by=by, state=need.state)
+        return
     history_model = Need.history.model
     try:
         user = need._history_user
