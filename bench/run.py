@@ -83,6 +83,11 @@ def main() -> None:
         "--credit-events", type=int, default=int(os.environ.get("BENCH_CREDIT_EVENTS", 1_000_000))
     )
     parser.add_argument("--only-credit", action="store_true", help="only the credit figures")
+    parser.add_argument(
+        "--only-needs",
+        action="store_true",
+        help="only the needs figures (compile, endpoints, load): issue 14",
+    )
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -119,7 +124,10 @@ def main() -> None:
     if args.only_dashboards:
         dashboards.bench_dashboards(ctx)
         return
-    if not args.only_load:
+    if args.only_needs and not args.only_load:
+        dataset.bench_compile(ctx)
+        endpoints.bench_endpoints(ctx)
+    elif not args.only_load:
         dataset.bench_compile(ctx)
         endpoints.bench_endpoints(ctx)
         ledger.bench_ledger(args.ledger_entries, ctx["users"]["bench_district"])

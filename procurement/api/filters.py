@@ -15,9 +15,10 @@ class NeedFilter(filters.FilterSet):
         fields = ["state"]
 
     def filter_queryset(self, queryset):
-        return selectors.needs_for(
-            self.request.user, state=self.form.cleaned_data.get("state") or ""
-        )
+        # `queryset` is already the caller's scope (the view's `selectors.needs_for`):
+        # scoping it again would read the area tree from the cache a second time.
+        state = self.form.cleaned_data.get("state") or ""
+        return queryset.filter(state=state) if state else queryset
 
 
 class QueueFilter(filters.FilterSet):

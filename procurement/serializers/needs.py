@@ -282,6 +282,31 @@ def list_rows(queryset):
     return rows
 
 
+def row_of(need: Need) -> dict:
+    """A saved need (its community, street and category in memory) as a `list_rows()` dict:
+    the intake's reply is rendered by NeedListOut too, without NeedOut's field machinery."""
+    community, category = need.community, need.category
+    street = community.parent if community.parent_id else None
+    org = need.assigned_org if need.assigned_org_id else None
+    area = need.assigned_area if need.assigned_area_id else None
+    return {
+        **{name: getattr(need, name) for name in LIST_COLUMNS if "__" not in name},
+        "community__code": community.code,
+        "community__name": community.name,
+        "community__level": community.level,
+        "community__path": community.path,
+        "community__parent_id": community.parent_id,
+        "community__parent__code": street and street.code,
+        "community__parent__name": street and street.name,
+        "community__parent__level": street and street.level,
+        "category__code": category.code,
+        "category__name": category.name,
+        "assigned_org__name": org and org.name,
+        "assigned_area__code": area and area.code,
+        "assigned_area__name": area and area.name,
+    }
+
+
 def contact_rule(user):
     """`may_see_contact` for every row of a page at once: a function of the community's path.
 

@@ -87,19 +87,75 @@ def group_pending_needs(batch_size: int = 500) -> int:
     return len(needs)
 
 
-def _candidate_topics(need: Need, cache) -> list[Topic]:
-    key = (need.community_id, need.category_id)
-    if key not in cache:
-        since = need.created_at - datetime.timedelta(days=TOPIC_WINDOW_DAYS)
-        cache[key] = list(
-            Topic.objects.filter(
-                Q(area_id=need.community_id) | Q(area_id=need.community.parent_id),
-                category_id=need.category_id,
-                state=Topic.State.OPEN,
-                last_need_at__gte=since,
-            ).order_by("-need_count", "pk")[:200]
-        )
-    return cache[key]
+class _Candidate:
+    """An open topic as grouping compares against it: its id and its tokens."""
+
+    __slots__ = ("_token_set", "pk")
+
+    def __init__(self, pk: int, tokens: str):
+        self.pk, self._token_set = pk, set(tokens.split())
+
+
+# Per (community, category): the open topics of the community or its street, of that
+# category, with a need in the window before the first such need of the batch; the
+# 200 largest. One statement for the whole batch (a LATERAL per key), not one per key.
+_CANDIDATES_SQL = """
+    SELECT k.n, t.id, t.tokens
+    FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::bigint[], %s::timestamptz[])
+         AS k (n, community, street, category, since)
+    CROSS JOIN LATERAL (
+        SELECT c.id, c.tokens, c.need_count FROM {table} AS c
+        WHERE (c.area_id = k.community OR c.area_id = k.street
+               OR (k.street IS NULL AND c.area_id IS NULL))
+          AND c.category_id = k.category AND c.state = %s AND c.last_need_at >= k.since
+        ORDER BY c.need_count DESC, c.id
+        LIMIT {limit}
+    ) AS t
+    ORDER BY k.n, t.need_count DESC, t.id
+"""
+CANDIDATE_LIMIT = 200
+
+
+def _candidate_topics(needs: list[Need]) -> dict[tuple[int, int], list]:
+    """The candidate topics of every (community, category) of a batch, read at once.
+
+    The window of a key starts TOPIC_WINDOW_DAYS before the first of its needs (the
+    batch is in `created_at` order), as when each key was read on its first need.
+    """
+    first: dict[tuple[int, int], Need] = {}
+    for need in needs:
+        first.setdefault((need.community_id, need.category_id), need)
+    keys = list(first)
+    out: dict[tuple[int, int], list] = {key: [] for key in keys}
+    window = datetime.timedelta(days=TOPIC_WINDOW_DAYS)
+    if connection.vendor != "postgresql":
+        for key, need in first.items():
+            out[key] = [
+                _Candidate(pk, tokens)
+                for pk, tokens in Topic.objects.filter(
+                    Q(area_id=need.community_id) | Q(area_id=need.community.parent_id),
+                    category_id=need.category_id,
+                    state=Topic.State.OPEN,
+                    last_need_at__gte=need.created_at - window,
+                )
+                .order_by("-need_count", "pk")
+                .values_list("pk", "tokens")[:CANDIDATE_LIMIT]
+            ]
+        return out
+    sql = _CANDIDATES_SQL.format(table=Topic._meta.db_table, limit=CANDIDATE_LIMIT)
+    params = [
+        list(range(len(keys))),
+        [first[k].community_id for k in keys],
+        [first[k].community.parent_id for k in keys],
+        [first[k].category_id for k in keys],
+        [first[k].created_at - window for k in keys],
+        Topic.State.OPEN,
+    ]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        for n, pk, tokens in cur.fetchall():
+            out[keys[n]].append(_Candidate(pk, tokens))
+    return out
 
 
 def _group(needs: list[Need]) -> None:
@@ -112,7 +168,7 @@ def _group(needs: list[Need]) -> None:
     if not needs:
         return
     now = timezone.now()
-    cache: dict[tuple[int, int], list[Topic]] = {}
+    cache = _candidate_topics(needs)
     new_topics: list[Topic] = []
     chosen: list[tuple[Need, Topic]] = []
     for need in needs:
@@ -120,9 +176,7 @@ def _group(needs: list[Need]) -> None:
             need.tokens = " ".join(tokenize(f"{need.title} {need.text}"))
         mine = set(need.tokens.split())
         best, best_score = None, 0.0
-        for topic in _candidate_topics(need, cache):
-            if not hasattr(topic, "_token_set"):
-                topic._token_set = set(topic.tokens.split())
+        for topic in cache[(need.community_id, need.category_id)]:
             score = similarity(mine, topic._token_set)
             if score > best_score:
                 best, best_score = topic, score

@@ -214,3 +214,19 @@ def test_topics_list_query_count(cast, django_assert_num_queries):
     lists.group_pending_needs(10)
     with django_assert_num_queries(2):
         assert client.get("/api/v1/topics/").data["count"] == 5
+
+
+def test_entries_go_with_their_list_and_their_topic(cast):
+    """The entries carry no database foreign keys: Django's on_delete removes them."""
+    need("电梯故障", "3号楼电梯故障")
+    need("路灯不亮", "5号楼路灯不亮")
+    start, end = period()
+    lst = lists.compile_needs_list(period_start=start, period_end=end)
+    gone = NeedsListEntry.objects.filter(needs_list=lst).first().topic
+    Need.objects.filter(topic=gone).update(topic=None)
+    gone.delete()
+    assert list(NeedsListEntry.objects.filter(needs_list=lst).values_list("topic", flat=True)) == [
+        t.pk for t in Topic.objects.exclude(pk=gone.pk)
+    ]
+    lst.delete()
+    assert not NeedsListEntry.objects.exists()
