@@ -274,7 +274,12 @@ def _college(users: dict, district) -> None:
         return
     district_area = Area.objects.get(level=Area.Level.DISTRICT)
     year = timezone.localdate().year
-    for audience, hours in (("community_worker", "6"), ("org_staff", "4"), ("volunteer", "2")):
+    for audience, hours in (
+        ("community_worker", "6"),
+        ("org_staff", "4"),
+        ("volunteer", "2"),
+        ("social_worker", "8"),
+    ):
         services.set_requirement(by=district, year=year, audience=audience, hours=hours)
     learners = [users[Role.COMMUNITY_STAFF], users[Role.STREET_STAFF], users[Role.RESIDENT]]
     base = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)

@@ -17,9 +17,16 @@ from volunteers.selectors.activities import (
 )
 from volunteers.selectors.fund import fund_figures, public_grants
 from volunteers.selectors.projects import project_library, projects_for
-from volunteers.selectors.training import courses_for, training_hours, training_report
+from volunteers.selectors.training import (
+    REPORT_COLUMNS,
+    courses_for,
+    training_hours,
+    training_report,
+    training_row,
+)
 
 __all__ = [
+    "REPORT_COLUMNS",
     "activities_for",
     "courses_for",
     "filter_activities",
@@ -35,6 +42,7 @@ __all__ = [
     "top_teams_by_hours",
     "training_hours",
     "training_report",
+    "training_row",
     "verified_hours",
     "verified_service",
     "volunteer_of",
