@@ -8,7 +8,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     OuterRef,
@@ -72,7 +72,11 @@ def training_hours(person, year: int) -> Decimal:
 # several audiences owes the largest of their requirements (one number of hours counts
 # towards all of them). A staff member sees a person when any of these records lies
 # inside their area (through `visible`, the scoping door); the hours are the person's
-# own wherever they studied. One query for the requirements and one per page.
+# own wherever they studied. One query for the requirements, then a count and a page.
+# Membership tests are hashed IN (subquery) sets; each person's year of hours is a
+# correlated SUM on the enrolment's person index (nobody enrolled: 0). Measured with
+# 50,000 volunteers on PostgreSQL: the district's first page ~0.5 s of execution; the
+# server's JIT (jit=on, default jit_above_cost) adds seconds of compilation to it.
 
 GONE = ("deregistered", "merged")  # registry.Organization.Status: nobody works there now
 AUDIENCE_FLAGS = {
@@ -93,8 +97,9 @@ REPORT_COLUMNS = (
 
 
 def _memberships(user, year: int) -> dict[str, list[QuerySet]]:
-    """Per audience, the records that put a person in it (read as `user` sees them;
-    `user=None`: all of them, for the requirement itself)."""
+    """Per audience, the ids of the people the records put in it (read as `user` sees
+    them; `user=None`: all of them, for the requirement itself). Each is an uncorrelated
+    `IN (subquery)` the database hashes once, not a lookup per person."""
     from registry.models import Organization
     from volunteers.models import Enrolment, ExamResult, Volunteer
 
@@ -105,35 +110,30 @@ def _memberships(user, year: int) -> dict[str, list[QuerySet]]:
     organizations = see(Organization.objects.exclude(status__in=GONE)).values("pk")
     staff = RoleAssignment.objects.filter(is_active=True)
     return {
-        "volunteer": [see(Volunteer.objects.filter(user=OuterRef("pk")))],
-        "community_worker": [
-            see(staff.filter(user=OuterRef("pk"), role=Role.COMMUNITY_STAFF)),
-        ],
+        "volunteer": [see(Volunteer.objects.all()).values("user_id")],
+        "community_worker": [see(staff.filter(role=Role.COMMUNITY_STAFF)).values("user_id")],
         "org_staff": [
-            staff.filter(user=OuterRef("pk"), role=Role.ORG_MEMBER, organization__in=organizations)
+            staff.filter(role=Role.ORG_MEMBER, organization__in=organizations).values("user_id")
         ],
         "social_worker": [
-            see(
-                ExamResult.objects.filter(
-                    enrolment__person=OuterRef("pk"), passed=True, exam_year__lte=year
-                )
+            see(ExamResult.objects.filter(passed=True, exam_year__lte=year)).values(
+                "enrolment__person_id"
             ),
             see(
                 Enrolment.objects.filter(
-                    person=OuterRef("pk"),
                     audience="social_worker",
                     course__starts_at__gte=start,
                     course__starts_at__lt=end,
                 ).exclude(state=Enrolment.State.CANCELLED, attended_at__isnull=True)
-            ),
+            ).values("person_id"),
         ],
     }
 
 
-def _any_exists(querysets) -> Q:
+def _among(querysets) -> Q:
     q = Q(pk__in=[])
     for qs in querysets:
-        q |= Q(Exists(qs.order_by().values("pk")))
+        q |= Q(pk__in=qs.order_by())
     return q
 
 
@@ -161,7 +161,7 @@ def training_report(user, year: int, *, short_only: bool = True) -> "TrainingRep
         .annotate(total=Sum("hours"))
         .values("total")
     )
-    flags = {AUDIENCE_FLAGS[a]: _any_exists(anyone[a]) for a in owed}
+    flags = {AUDIENCE_FLAGS[a]: _among(anyone[a]) for a in owed}
     # Floats inside SQL: SQLite compares a bound Decimal as text; shown values come from
     # the requirement rows themselves (`training_row`).
     need = Greatest(
@@ -181,7 +181,7 @@ def training_report(user, year: int, *, short_only: bool = True) -> "TrainingRep
     ).order_by("pk")
     seen_q = Q(pk__in=[])
     for a in owed:
-        seen_q |= _any_exists(seen[a])
+        seen_q |= _among(seen[a])
     rows = (
         User.objects.filter(seen_q, is_active=True)
         .annotate(
@@ -191,6 +191,7 @@ def training_report(user, year: int, *, short_only: bool = True) -> "TrainingRep
             },
             need=need,
             earned=Coalesce(Subquery(earned), Value(0), output_field=DecimalField()),
+            gap=ExpressionWrapper(F("need") - F("earned"), output_field=FloatField()),
             real_name=Subquery(volunteer.values("real_name")[:1]),
             id_last4=Subquery(volunteer.values("id_last4")[:1]),
             area_name=Coalesce(
@@ -211,7 +212,8 @@ def training_report(user, year: int, *, short_only: bool = True) -> "TrainingRep
             "earned",
             *flags,
         )
-        .order_by("area_name", "username", "pk")
+        # Most hours missing first; names are then looked up for one page only.
+        .order_by("-gap", "username", "pk")
     )
     if short_only:
         rows = rows.filter(earned__lt=F("need"))
