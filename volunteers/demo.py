@@ -93,7 +93,9 @@ def _volunteers(community: Area, users: dict) -> list[Volunteer]:
     return people
 
 
-def _past(staff, community: Area, people: list[Volunteer]) -> list[Activity]:
+def _past(staff, community: Area, people: list[Volunteer], also: list) -> list[Activity]:
+    """Past activities with confirmed hours; the demo resident served in each too, so
+    their hours and certificate pages have something to show."""
     done = []
     # Local (Beijing) clock hours: activities start at 09:00 and 14:00 as people read them.
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
@@ -113,7 +115,7 @@ def _past(staff, community: Area, people: list[Volunteer]) -> list[Activity]:
             )
             activity._history_user = staff
             activity.save()
-            for i, volunteer in enumerate(people[:6]):
+            for i, volunteer in enumerate([*people[:6], *also]):
                 checked_in = activity.starts_at + datetime.timedelta(minutes=5 * i)
                 checked_out = activity.ends_at - datetime.timedelta(minutes=10 * (i % 2))
                 signup = Signup(
@@ -148,7 +150,8 @@ def seed(*, users: dict, stdout) -> None:
             membership = services.join_team(team_id=team.pk, by=volunteer.user)
             if volunteer == people[0]:
                 services.appoint_leader(membership_id=membership.pk, by=staff)
-    past = _past(staff, community, people)
+    resident = Volunteer.objects.filter(user=users.get(Role.RESIDENT))
+    past = _past(staff, community, people, also=list(resident))
     soon = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     for title, category, place, days, hours, min_age in UPCOMING:
         if Activity.objects.filter(title=title, community=community).exists():
@@ -274,7 +277,12 @@ def _college(users: dict, district) -> None:
         return
     district_area = Area.objects.get(level=Area.Level.DISTRICT)
     year = timezone.localdate().year
-    for audience, hours in (("community_worker", "6"), ("org_staff", "4"), ("volunteer", "2")):
+    for audience, hours in (
+        ("community_worker", "6"),
+        ("org_staff", "4"),
+        ("volunteer", "2"),
+        ("social_worker", "8"),
+    ):
         services.set_requirement(by=district, year=year, audience=audience, hours=hours)
     learners = [users[Role.COMMUNITY_STAFF], users[Role.STREET_STAFF], users[Role.RESIDENT]]
     base = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)

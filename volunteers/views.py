@@ -279,14 +279,24 @@ def courses(request):
     return render(
         request,
         "volunteers/courses.html",
-        {"page": page, "mine": mine, "earned": earned, "year": year},
+        {
+            "page": page,
+            "mine": mine,
+            "earned": earned,
+            "year": year,
+            "staff": is_staff_user(request.user),
+        },
     )
 
 
 @login_required
 def training_report(request):
-    """Staff: who is short of the year's continuing-education hours, in their areas."""
+    """Staff: who is short of the year's continuing-education hours, in their areas;
+    a page of 50 at a time, or the whole list as CSV/xlsx (`?format=csv|xlsx`)."""
+    from django.http import HttpResponse
     from django.utils import timezone
+
+    from huitian.dashboards import Column, Table, csv_bytes, xlsx_bytes
 
     if not is_staff_user(request.user):
         raise PermissionDenied
@@ -294,9 +304,40 @@ def training_report(request):
     year = int(year_param) if year_param.isdigit() and len(year_param) == 4 else None
     year = year or timezone.localdate().year
     short_only = request.GET.get("all") != "1"
-    rows = selectors.training_report(request.user, year, short_only=short_only)
+    report = selectors.training_report(request.user, year, short_only=short_only)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        table = Table(
+            columns=[Column(key, label, kind="text") for key, label in selectors.REPORT_COLUMNS],
+            rows=[
+                {
+                    **r,
+                    "earned": str(r["earned"]),
+                    "required": str(r["required"] or ""),
+                    "missing": str(r["missing"] or ""),
+                }
+                for r in report.all()
+            ],
+        )
+        title = _("Continuing-education hours, %(year)s") % {"year": year}
+        if fmt == "csv":
+            body, kind = csv_bytes(table), "text/csv; charset=utf-8"
+        else:
+            body = xlsx_bytes(table, title)
+            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="training-{year}.{fmt}"'
+        return response
+    page = Paginator(report.rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "volunteers/training_report.html",
-        {"rows": rows, "year": year, "short_only": short_only},
+        {
+            "page": page,
+            "rows": [report.row(r) for r in page],
+            "year": year,
+            "short_only": short_only,
+            "years": range(timezone.localdate().year + 1, timezone.localdate().year - 5, -1),
+            "query": f"year={year}" + ("" if short_only else "&all=1"),
+        },
     )

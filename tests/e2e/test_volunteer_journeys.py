@@ -3,6 +3,7 @@ code → the organizer checks out and confirms the hours → the certificate sho
 
 import datetime
 import os
+import pathlib
 import re
 
 import pytest
@@ -177,3 +178,44 @@ def test_library_fund_and_college_on_a_phone(page):
     fits()
     shot(page, "12-courses-enrolled")
     assert Enrolment.objects.filter(person__username="e2e_learner").count() == 1
+
+
+def test_a_community_clerk_finds_who_is_short_on_a_phone_and_downloads_it(page):
+    """The clerk of 龙博苑 opens the college page, follows the link to who is short, sees
+    her community's volunteer who never enrolled (0 hours, ID number masked) and not
+    another street's, and downloads the list as CSV; nothing is wider than 390 px."""
+    from tests.conftest import make_user
+    from tests.volunteers.factories import id_number, volunteer
+    from volunteers import services as vol
+
+    kernel.load_areas()
+    kernel.seed_calendar_from_package()
+    seed_categories(Category)
+    community = Area.objects.get(code="110114011001")
+    elsewhere = Area.objects.get(code="110114008001")
+    district = make_user("e2e_district", Role.DISTRICT_ADMIN, Area.objects.get(level="district"))
+    make_user("e2e_clerk", Role.COMMUNITY_STAFF, community)
+    year = datetime.date.today().year
+    vol.set_requirement(by=district, year=year, audience="volunteer", hours="2")
+    number = id_number("19870707", 654)
+    resident = make_user("e2e_idle", Role.RESIDENT, community)
+    vol.register_volunteer(
+        by=resident, real_name="何未修", id_number=number, phone="13912345678", community=community
+    )
+    volunteer(name="天北志愿者", community=elsewhere)
+
+    sign_in(page, "e2e_clerk")
+    page.goto(page.base_url + "/volunteers/courses/")
+    page.get_by_role("link", name="继续教育学时未达标人员").click()
+    row = page.locator("#training-report tbody tr", has_text="何未修")
+    expect(row).to_contain_text("0.0")
+    expect(row).to_contain_text("2.0")
+    body = page.content()
+    assert number not in body and "天北志愿者" not in body
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the report is {width} px wide"
+    shot(page, "13-training-report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载CSV").click()
+    text = pathlib.Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "何未修" in text and f"**************{number[-4:]}" in text and number not in text

@@ -6,6 +6,7 @@ actions (a reason for returning or rejecting goes in the action bar's note field
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from huitian.access import writable
@@ -265,8 +266,21 @@ class CourseAdmin(ScopedAdmin):
         return services.publish_course(by=request.user, **form.cleaned_data)
 
 
+class ShortfallLinkMixin:
+    """The changelist's tools also lead to who is short of the year's hours (the report
+    page, with its own CSV/xlsx): clerks look for it beside enrolments and requirements."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context is not None:
+            link = (_("Who is short of training hours"), reverse("volunteers:training-report"))
+            context["export_links"] = [*context.get("export_links", []), link]
+        return response
+
+
 @admin.register(Enrolment)
-class EnrolmentAdmin(StepsAdmin):
+class EnrolmentAdmin(ShortfallLinkMixin, StepsAdmin):
     list_display = ["person", "course", "audience", "state", "attended_at", "hours"]
     list_filter = ["state", "audience"]
     list_select_related = ["person", "course"]
@@ -284,7 +298,7 @@ class EnrolmentAdmin(StepsAdmin):
 
 
 @admin.register(TrainingRequirement)
-class TrainingRequirementAdmin(ReferenceDataAdmin):
+class TrainingRequirementAdmin(ShortfallLinkMixin, ReferenceDataAdmin):
     manage_permission = "volunteers.review_district"
     list_display = ["year", "audience", "hours"]
     list_filter = ["year", "audience"]
