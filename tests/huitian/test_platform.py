@@ -78,6 +78,17 @@ def test_time_zone_is_shanghai():
     assert str(timezone.get_current_timezone()) == "Asia/Shanghai"
 
 
+def test_postgresql_connections_run_without_jit():
+    """Short OLTP queries must not pay PostgreSQL's JIT compile (seconds on a report page)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting; the embedded SQLite has none")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_every_catalogue_is_fully_translated():
     catalogues = [
         p for p in ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts
