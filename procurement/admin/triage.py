@@ -20,6 +20,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -104,6 +106,19 @@ class NeedTriageMixin:
             }
         ]
 
+    def particulars(self, need) -> list[tuple]:
+        """What the client sent about the place, for the clerk who must find it."""
+        label = lambda name: need._meta.get_field(name).verbose_name  # noqa: E731
+        where = f"{need.lat}, {need.lng}" if need.lat is not None else ""
+        received = date_format(timezone.localtime(need.created_at), "DATETIME_FORMAT")
+        return [
+            (label("text"), need.text),
+            (label("address"), need.address),
+            (pgettext_lazy("need triage", "coordinates"), where),
+            (label("category"), need.category.name),
+            (label("created_at"), received),
+        ]
+
     def locate_view(self, request, object_id):
         """Place one need from the triage queue in its community (`locate_need`)."""
         need = self.get_object(request, unquote(object_id))
@@ -142,6 +157,7 @@ class NeedTriageMixin:
             "title": pgettext_lazy("need triage", "Place in a community"),
             "opts": self.opts,
             "need": need,
+            "particulars": self.particulars(need),
             "form": form,
             "triage_url": self.triage_url(),
             "change_url": change_url,
