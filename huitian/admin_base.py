@@ -8,7 +8,8 @@ Django's per-model permission tables are not used for staff: roles are.
 History pages are for reading (`ReadOnlyHistoryMixin`): the same object scoping
 as the change page, no revert, and no POST. Change lists filter only by the
 declared `list_filter` and search only `search_fields`; fields the user sees
-masked (`masked_fields`) are never a lookup nor searched.
+masked (`masked_fields`) are never a lookup nor searched. Community and street
+pickers come grouped under their street (`AreaPickersMixin`), in every app's admin.
 """
 
 from django.contrib import admin, messages
@@ -24,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from huitian.access import can_change, grants, is_staff_user, sees_contacts, visible, writable
 from huitian.admin_export import ScopedExportMixin
-from huitian.admin_workflow import WorkflowActionsMixin
+from huitian.admin_workflow import AreaPickersMixin, WorkflowActionsMixin
 from huitian.forms import SERVICE_ERRORS, apply_service_errors
 from huitian.models import Transition
 from huitian.workflow import WorkflowError
@@ -257,6 +258,7 @@ class DeclaredLookupsMixin:
 
 
 class ScopedAdmin(
+    AreaPickersMixin,
     WorkflowActionsMixin,
     ScopedExportMixin,
     ReadOnlyHistoryMixin,

@@ -9,6 +9,8 @@ reasons beside the fields they concern; no form repeats a rule.
 `templates/huitian/_field.html` every form shows its errors beside the field.
 """
 
+from collections import Counter
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.boundfield import BoundField
@@ -104,15 +106,22 @@ class AreasByStreet(ModelChoiceIterator):
     """Areas under their street (<optgroup>): 146 communities are easier to find on a phone.
 
     A street heads its own group; the queryset orders by code and selects `parent`.
+    Two communities of the same name in different streets would look alike once chosen
+    (a select shows only the option's label), so those two say "街道 · 社区".
     """
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        areas = list(self.queryset)
+        names = Counter(area.name for area in areas)
         groups: dict[str, list] = {}
-        for area in self.queryset:
+        for area in areas:
             street = area if area.level == Area.Level.STREET else area.parent
-            groups.setdefault(street.name if street else "", []).append(self.choice(area))
+            value, label = self.choice(area)
+            if names[area.name] > 1 and street is not None and street is not area:
+                label = f"{street.name} · {label}"
+            groups.setdefault(street.name if street else "", []).append((value, label))
         yield from groups.items()
 
 

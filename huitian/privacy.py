@@ -61,3 +61,93 @@ def mask_personal_data(text: str) -> Masked:
             found.append(kind)
     order = (PHONE, ID_NUMBER, ROOM)
     return Masked(text=text, found=tuple(k for k in order if k in found))
+
+
+# --- An erased account's personal data in the history ------------------------------
+#
+# The history tables are append-only (a trigger, huitian migration 0006); migration 0010
+# lets an account erasure blank a person's contact columns in them and nothing else,
+# while `huitian.erasure` is set for the transaction (PostgreSQL) or a row stands in
+# `huitian_erasure_in_progress` (SQLite). The columns the erasure blanks here must be
+# among the trigger's (0010's PERSONAL_COLUMNS).
+PERSONAL_HISTORY_COLUMNS = (
+    "contact_name",
+    "contact_phone",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "real_name",
+)
+SQLITE_ERASURE_FLAG = "huitian_erasure_in_progress"
+
+
+def _history_models():
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if hasattr(model, "instance_type") and model.__name__.startswith("Historical"):
+            yield model
+
+
+def _personal_columns(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name in PERSONAL_HISTORY_COLUMNS]
+
+
+def _links_to(user, model):
+    """A Q for the history rows of records that point at `user` (as submitter, member …).
+
+    Every version of such a record is the person's, also the ones written before it
+    pointed at them (a need submitted anonymously, linked later)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    user_model = get_user_model()
+    if model.instance_type is user_model:
+        return Q(id=user.pk)
+    links = [
+        f.attname
+        for f in model.instance_type._meta.concrete_fields
+        if f.is_relation and f.related_model is user_model
+    ]
+    if not links:
+        return None
+    q = Q()
+    for attname in links:
+        q |= Q(**{attname: user.pk})
+    return Q(id__in=model._default_manager.filter(q).values("id"))
+
+
+def blank_personal_history(*, user) -> int:
+    """Blank the person's columns in the history rows of `user`'s records and of the user.
+
+    The rows stay, with their dates, states and actors; only names, phones and e-mail
+    become ''; the user's own history takes its erased username. Runs inside the
+    erasure's transaction (the exception the trigger makes ends with it). How many rows.
+    """
+    from django.db import connection, transaction
+
+    blanked = 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT set_config('huitian.erasure', %s, true)", [str(user.pk)])
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute(f"INSERT INTO {SQLITE_ERASURE_FLAG} (user_id) VALUES (%s)", [user.pk])
+        for model in _history_models():
+            columns = _personal_columns(model)
+            q = _links_to(user, model) if columns else None
+            if q is None:
+                continue
+            values = dict.fromkeys(columns, "")
+            if model.instance_type is type(user):
+                values["username"] = user.username
+            blanked += model._default_manager.filter(q).update(**values)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT set_config('huitian.erasure', '', true)")
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {SQLITE_ERASURE_FLAG} WHERE user_id = %s", [user.pk])
+    return blanked

@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,8 +32,9 @@ from django.utils.translation import gettext as _
 
 from huitian import sms
 from huitian.access import forget_grants
-from huitian.models import Area, PhoneCode, Role, RoleAssignment, User
+from huitian.models import Area, PhoneCode, Role, RoleAssignment, Transition, User
 from huitian.plugins import app_module
+from huitian.privacy import blank_personal_history
 from huitian.validators import MOBILE_RE, check_lengths, normalize_phone
 from huitian.workflow import WorkflowError
 
@@ -272,8 +274,11 @@ def erase_account(*, user: User) -> Erased:
 
     The user row stays (the audit line points at it) but holds nothing personal and
     can never sign in; role assignments and SMS codes go; each domain app clears what
-    it holds about the person (`<app>.accounts.erase_user(user) -> int`). The rows of
-    the append-only history keep what they recorded before (the audit law).
+    it holds about the person (`<app>.accounts.erase_user(user) -> int`). The
+    append-only history keeps its rows, dates and states, but the person's names,
+    phones and e-mail in the versions of their records and of their account are
+    blanked (`huitian.privacy.blank_personal_history`, the one exception the history
+    trigger makes); the erasure itself is a recorded step on the account.
     """
     if (
         user.is_staff
@@ -302,5 +307,16 @@ def erase_account(*, user: User) -> Erased:
         # every app token (huitian.tokens' password fingerprint).
         user.set_unusable_password()
         user.save()
+        records["history"] = blank_personal_history(user=user)
+        Transition.objects.create(
+            content_type=ContentType.objects.get_for_model(User),
+            object_id=user.pk,
+            step="erase",
+            from_state="active",
+            to_state="erased",
+            by=user,
+            note=f"erasure on request; personal columns blanked in {records['history']} "
+            "history rows",
+        )
     forget_grants(user)
     return Erased(user_id=user.pk, records=records)

@@ -1,12 +1,11 @@
 """What the procurement admins share."""
 
 from huitian.admin_base import ScopedAdmin
-from huitian.admin_workflow import AreaPickersMixin
 
 CHANGE_LIST = "admin/procurement/change_list.html"
 
 
-class ProcurementAdmin(AreaPickersMixin, ScopedAdmin):
+class ProcurementAdmin(ScopedAdmin):
     change_list_template = CHANGE_LIST
 
     def get_inline_instances(self, request, obj=None):

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,7 @@ from huitian.admin_workflow import StepRule
 from huitian.models import Area, Role
 from huitian.validators import mask_phone
 from procurement.admin.base import ProcurementAdmin
+from procurement.admin.triage import NeedTriageMixin, TriageFilter
 from procurement.deadlines import (
     NEAR_DUE_WORKING_DAYS,
     URGENCY_ORDER,
@@ -21,6 +22,7 @@ from procurement.deadlines import (
 from procurement.models import CategoryDeadline, Need, NeedImport
 from procurement.rules import HANDLERS
 from procurement.services import needs as svc
+from procurement.services.needs import triage
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -72,11 +74,11 @@ class NeedActionForm(forms.Form):
 
 
 @admin.register(Need)
-class NeedAdmin(ProcurementAdmin):
+class NeedAdmin(NeedTriageMixin, ProcurementAdmin):
     # What clerks act on, first and narrow, so that 状态 and the deadline stay in view at
     # 1280 px with the sidebar open; category and channel are filters on the right.
     list_display = ["tracking_code", "title", "community", "state", "deadline"]
-    list_filter = ["state", DueFilter, CommunityFilter, "category", "channel"]
+    list_filter = ["state", DueFilter, TriageFilter, CommunityFilter, "category", "channel"]
     search_fields = ["tracking_code", "title", "external_ref", "community__name"]
     search_help_text = _("Search by tracking code, title or community name.")
     list_select_related = ["community", "category"]
@@ -212,6 +214,12 @@ class NeedAdmin(ProcurementAdmin):
         """Show the lifecycle steps the user may take next, above the record."""
         extra_context = dict(extra_context or {})
         need = self.get_object(request, object_id)
+        if (
+            need is not None
+            and triage.in_triage(need)
+            and request.user.has_perm("procurement.handle_need", need)
+        ):
+            extra_context["locate_url"] = reverse("admin:procurement_need_locate", args=[need.pk])
         if need is not None and self.has_change_permission(request, need):
             extra_context["need_steps"] = [
                 s.name

@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.utils.translation import ngettext, pgettext_lazy
 
 from huitian.admin_base import ScopedAdmin
-from huitian.admin_workflow import AreaPickersMixin
 
 
 class ReasonForm(forms.Form):
@@ -20,7 +19,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class RegistryAdmin(AreaPickersMixin, ScopedAdmin):
+class RegistryAdmin(ScopedAdmin):
     """Registry screens: read-only users get no actions; skipped rows are said, not dropped."""
 
     empty_value_display = "—"  # the same dash the computed columns use
