@@ -39,17 +39,20 @@ def organization_credit(request, pk):
 
 @login_required
 def appeal(request, pk):
-    """A member appeals the organization's latest star rating or a list entry (C3)."""
+    """A member appeals the organization's latest star rating, a list entry or its
+    grade evaluation result (C3)."""
     org = get_object_or_404(Organization, pk=pk, pk__in=organization_ids(request.user))
     page = selectors.public_credit_page(org)
     entry_id = request.GET.get("entry") or request.POST.get("entry") or ""
+    grade_id = request.GET.get("grade") or request.POST.get("grade") or ""
     form = forms.AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        subject = (
-            {"list_entry_id": int(entry_id)}
-            if entry_id.isdigit()
-            else {"rating_id": page.rating.pk if page.rating else 0}
-        )
+        if entry_id.isdigit():
+            subject = {"list_entry_id": int(entry_id)}
+        elif grade_id.isdigit():
+            subject = {"grade_id": int(grade_id)}
+        else:
+            subject = {"rating_id": page.rating.pk if page.rating else 0}
         try:
             services.submit_appeal(by=request.user, grounds=form.cleaned_data["grounds"], **subject)
             messages.success(
@@ -61,7 +64,7 @@ def appeal(request, pk):
     return render(
         request,
         "credit/appeal.html",
-        {"org": org, "page": page, "form": form, "entry": entry_id},
+        {"org": org, "page": page, "form": form, "entry": entry_id, "grade": grade_id},
     )
 
 

@@ -254,6 +254,7 @@ class CreditPage:
     grade_breakdown: list = field(default_factory=list)
     voice: dict = field(default_factory=dict)
     honours: list = field(default_factory=list)
+    grade_appeals: list = field(default_factory=list)
 
     @property
     def listed(self) -> list:
@@ -294,6 +295,7 @@ def public_credit_page(organization) -> CreditPage:
             .order_by("-entered_on", "-pk")
         ),
         conclusions=list(public_conclusions(organization)),
+        grade_appeals=upheld_grade_appeals(organization.pk),
     )
 
 
@@ -342,6 +344,7 @@ from credit.selectors.grades import (  # noqa: E402
     grade_breakdown,
     purchase_priority,
     simplified_inspection,
+    upheld_grade_appeals,
 )
 from credit.selectors.honours import honour_roll, honour_years, nominations_for  # noqa: E402
 from credit.selectors.settings import credit_settings  # noqa: E402
@@ -371,6 +374,7 @@ __all__ = [
     "purchase_priority",
     "reviews_for",
     "simplified_inspection",
+    "upheld_grade_appeals",
     "verified_complaints",
     "voice_subjects",
 ]
