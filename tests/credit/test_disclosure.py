@@ -243,3 +243,29 @@ def test_public_list_query_count_does_not_depend_on_the_page_size(api, client, c
     first = count_queries(lambda: client.get("/credit/lists/"))
     second = count_queries(lambda: client.get("/credit/lists/?page=2"))
     assert first == second
+
+
+def test_the_cached_credit_page_shows_every_change_at_once(client, cast):
+    """The page's body is cached until a record it shows changes: an event, a list entry
+    and its removal, a new rating, a verified complaint each show on the next request."""
+    org = old_organization(FiledGroupFactory)
+    url = f"/credit/organizations/{org.pk}/"
+
+    def page():
+        return client.get(url).content.decode()
+
+    assert "表彰新事件" not in page()
+    services.record_credit_event(organization_id=org.pk, kind="honour", summary="表彰新事件")
+    assert "表彰新事件" in page()
+    entry = anomaly(org, cast)
+    shown = page()
+    assert "第九条第五项" in shown
+    services.remove_from_list(entry_id=entry.pk, by=cast.district, reason="已纠正违法行为")
+    assert "已纠正违法行为" in page()
+    before = page()
+    services.recompute_star_ratings(organization_ids=[org.pk])
+    assert page() != before
+    # Another organization's change leaves this page's cached body alone (same text).
+    other = old_organization(FiledGroupFactory)
+    services.record_credit_event(organization_id=other.pk, kind="honour", summary="别家的表彰")
+    assert "别家的表彰" not in page()

@@ -50,6 +50,8 @@ def test_a_member_appeals_its_grade_and_an_upheld_appeal_sends_it_back(cast):
     assert Appeal.objects.get(pk=appeal.pk).state == "submitted"
     assert [a["id"] for a in api_as(cast.street_b).get(URL).json()["results"]] == []
 
+    before = Client().get(f"/credit/organizations/{org.pk}/").content.decode()
+    assert "3A" in before and "重新评估" not in before
     r = api_as(cast.district).post(
         f"{URL}{appeal.pk}/decide/",
         {"uphold": True, "reason": "第三方满意度调查结果未计入，重新评估"},
