@@ -352,7 +352,7 @@ PUBLIC_EVENT_FIELDS = (
     "expires_on",
     "summary",
     "reason",
-    "reverses_id",
+    "reverses",
 )
 
 
@@ -369,7 +369,9 @@ def public_credit_page(organization) -> CreditPage:
         rating=latest_ratings([organization.pk]).get(organization.pk),
         events=public_events(organization),
         entries=list(
-            ListEntry.objects.filter(organization=organization).order_by("-entered_on", "-pk")
+            ListEntry.objects.filter(organization=organization)
+            .select_related("organization")
+            .order_by("-entered_on", "-pk")
         ),
         conclusions=list(public_conclusions(organization)),
         grade_appeals=upheld_grade_appeals(organization.pk),

@@ -12,7 +12,7 @@ from credit.selectors import among, breakdown_scorer, current_star_model, star_c
 from huitian.access import require
 from registry.models import Organization
 
-BATCH = 2000  # organizations per transaction (each batch locks its rows)
+BATCH = 5000  # organizations per transaction (each batch locks its rows)
 # Version 1, as migration 0002 installs it (and as a flushed test database gets it back).
 FIRST_MODEL = {
     "weight_governance": 25,
@@ -100,9 +100,14 @@ def recompute_star_ratings(*, organization_ids=None, today=None) -> int:
     score = breakdown_scorer(model)
     today = today or timezone.localdate()
     qs = rated_organizations().order_by("pk")
-    if organization_ids is not None:
-        qs = qs.filter(among("pk", organization_ids))
+    wanted = None if organization_ids is None else set(organization_ids)
+    if wanted is not None and len(wanted) <= BATCH:
+        qs = qs.filter(pk__in=wanted)
     ids = list(qs.values_list("pk", flat=True))
+    if wanted is not None and len(wanted) > BATCH:
+        # Many ids: keep the wanted ones in Python. PostgreSQL ran `id IN (unnest(…))` with
+        # the organizations' other filters as a subplan per row (14 s for 10,000 ids).
+        ids = [pk for pk in ids if pk in wanted]
     written = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
