@@ -163,7 +163,9 @@ class AppealAdmin(ScopedAdmin):
         return self.deciding(request, obj)
 
     def get_fields(self, request, obj=None):
-        return [*self.shown, "verdict", "reason"] if self.deciding(request, obj) else self.shown
+        if self.deciding(request, obj):  # the decision is still to be taken: its form
+            return [f for f in self.shown if f != "decision"] + ["verdict", "reason"]
+        return self.shown
 
     def get_readonly_fields(self, request, obj=None):
         return self.shown
