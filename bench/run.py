@@ -107,7 +107,8 @@ def main() -> None:
 
     print(f"database: {url}")
     if args.only_credit:
-        credit.bench_credit(args.credit_orgs, args.credit_events)
+        run = credit.profile_credit if args.profile else credit.bench_credit
+        run(args.credit_orgs, args.credit_events)
         return
     if args.only_ledger:
         ledger.bench_ledger(args.ledger_entries, ledger.district_user())

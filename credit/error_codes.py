@@ -12,6 +12,7 @@ class ErrorCode(enum.StrEnum):
     OBLIGATION_OPEN = "obligation_open"
     NOT_A_COMMUNITY_ORGANIZATION = "not_a_community_organization"
     ALREADY_APPEALED = "already_appealed"
+    GRADE_NOT_AWARDED = "grade_not_awarded"
     ALREADY_IN_ROUND = "already_in_round"
     ALREADY_RATED = "already_rated"
     NOT_TAKEN_PART = "not_taken_part"

@@ -87,6 +87,13 @@ class CreditAppealIn(serializers.Serializer):
     list_entry = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=ID_MAX
     )
+    grade = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=ID_MAX,
+        help_text="An awarded grade evaluation of the organization.",
+    )
     grounds = serializers.CharField(max_length=1000)
 
 
@@ -103,6 +110,7 @@ class CreditAppealOut(serializers.ModelSerializer):
             "organization",
             "rating",
             "list_entry",
+            "grade",
             "grounds",
             "state",
             "decision",
@@ -128,6 +136,22 @@ class CreditGradeOut(serializers.Serializer):
     round = serializers.CharField()
     awarded_on = serializers.DateField()
     valid_until = serializers.DateField()
+
+
+class CreditGradeAppealOut(serializers.Serializer):
+    """A grade appeal the registration body upheld: the correction, in public."""
+
+    id = serializers.IntegerField()
+    evaluation = serializers.IntegerField(source="grade_id")
+    round = serializers.CharField(source="grade.round")
+    decision = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reevaluating = serializers.SerializerMethodField(
+        help_text="True while the evaluator redoes the evaluation (no grade in force from it)."
+    )
+
+    def get_reevaluating(self, obj) -> bool:
+        return obj.grade.state != Evaluation.State.AWARDED
 
 
 class CreditEvaluationOut(serializers.ModelSerializer):
@@ -279,5 +303,6 @@ class OrganizationCreditOut(serializers.Serializer):
     events = CreditEventOut(many=True)
     grade = CreditGradeOut(allow_null=True, help_text="The grade (1A–5A) in force, or null.")
     grade_breakdown = CreditGradeRowOut(many=True)
+    grade_appeals = CreditGradeAppealOut(many=True)
     voice = CreditVoiceOut()
     honours = CreditHonourOut(many=True)

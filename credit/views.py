@@ -6,11 +6,15 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from credit import forms, selectors, services
 from huitian.access import organization_ids
@@ -30,26 +34,45 @@ COLUMNS = [
 ]
 
 
+PAGE_CACHE_SECONDS = 3600
+
+
 def organization_credit(request, pk):
-    org = get_object_or_404(Organization.objects.select_related("home_area"), pk=pk)
-    page = selectors.public_credit_page(org)
+    """The public credit page. Its body is the same for everyone until a record it shows
+    changes (`credit_page_version`), so it is rendered once and then served from the
+    cache; the day and language are in the key (grades and complaints count by date)."""
+    org = get_object_or_404(Organization, pk=pk)
     member = org.pk in organization_ids(request.user)
-    return render(request, "credit/organization.html", {"org": org, "page": page, "member": member})
+    version = selectors.credit_page_version(org)
+    key = f"credit:page:{version}:{timezone.localdate().isoformat()}:{get_language()}:{member:d}"
+    body = cache.get(key)
+    if body is None:
+        page = selectors.public_credit_page(org)
+        body = render_to_string(
+            "credit/_organization_body.html",
+            {"org": org, "page": page, "member": member},
+            request=request,
+        )
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return render(request, "credit/organization.html", {"org": org, "body": mark_safe(body)})
 
 
 @login_required
 def appeal(request, pk):
-    """A member appeals the organization's latest star rating or a list entry (C3)."""
+    """A member appeals the organization's latest star rating, a list entry or its
+    grade evaluation result (C3)."""
     org = get_object_or_404(Organization, pk=pk, pk__in=organization_ids(request.user))
     page = selectors.public_credit_page(org)
     entry_id = request.GET.get("entry") or request.POST.get("entry") or ""
+    grade_id = request.GET.get("grade") or request.POST.get("grade") or ""
     form = forms.AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        subject = (
-            {"list_entry_id": int(entry_id)}
-            if entry_id.isdigit()
-            else {"rating_id": page.rating.pk if page.rating else 0}
-        )
+        if entry_id.isdigit():
+            subject = {"list_entry_id": int(entry_id)}
+        elif grade_id.isdigit():
+            subject = {"grade_id": int(grade_id)}
+        else:
+            subject = {"rating_id": page.rating.pk if page.rating else 0}
         try:
             services.submit_appeal(by=request.user, grounds=form.cleaned_data["grounds"], **subject)
             messages.success(
@@ -61,7 +84,7 @@ def appeal(request, pk):
     return render(
         request,
         "credit/appeal.html",
-        {"org": org, "page": page, "form": form, "entry": entry_id},
+        {"org": org, "page": page, "form": form, "entry": entry_id, "grade": grade_id},
     )
 
 

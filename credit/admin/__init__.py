@@ -1,11 +1,13 @@
 """Staff screens of the credit app: events and ratings are read-only; list decisions and
 star-model versions go through the services."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from credit import services
 from credit.admin import grades, honours, settings, voice  # noqa: F401  (registers them)
-from credit.admin.base import ReadOnlyAdmin, refused_beside
+from credit.admin.base import DecisionForm, ReadOnlyAdmin, refused_beside
 from credit.models import Appeal, CreditEvent, ListEntry, StarModel, StarRating
 from credit.models.stars import COMPONENTS
 from huitian.admin_base import ScopedAdmin, TransitionInline
@@ -109,12 +111,67 @@ class StarModelAdmin(ScopedAdmin):
         )
 
 
-@admin.register(Appeal)
-class AppealAdmin(ReadOnlyAdmin):
-    """Appeals are filed by members and decided through the API's decide action."""
+class AppealDecisionForm(DecisionForm):
+    verdict = forms.TypedChoiceField(
+        label=_("decision"),
+        choices=[("yes", _("Uphold the appeal")), ("no", _("Dismiss the appeal"))],
+        coerce=lambda v: v == "yes",
+    )
 
-    list_display = ["organization", "state", "submitted_at"]
+    class Meta:
+        model = Appeal
+        fields: list[str] = []
+
+
+@admin.register(Appeal)
+class AppealAdmin(ScopedAdmin):
+    """Appeals are filed by members (portal, API); the registration body upholds or
+    dismisses an open one on its page, with the reason (the same service as the API)."""
+
+    list_display = ["organization", "subject", "state", "submitted_at"]
     list_filter = ["state"]
     search_fields = ["organization__name"]
     list_select_related = ["organization"]
     inlines = [TransitionInline]
+    form = AppealDecisionForm
+    shown = ["organization", "rating", "list_entry", "grade", "grounds", "state", "decision"]
+
+    @admin.display(description=_("appealed record"))
+    def subject(self, obj):
+        return {
+            "rating": _("star rating"),
+            "list_entry": _("credit list entry"),
+            "grade": _("grade evaluation"),
+        }[obj.subject_kind]
+
+    def has_add_permission(self, request):
+        return False  # members appeal on the portal or the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def deciding(self, request, obj) -> bool:
+        return (
+            obj is not None
+            and obj.state == Appeal.State.SUBMITTED
+            and request.user.has_perm("credit.decide_listing", obj.organization)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return self.deciding(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if self.deciding(request, obj):  # the decision is still to be taken: its form
+            return [f for f in self.shown if f != "decision"] + ["verdict", "reason"]
+        return self.shown
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.shown
+
+    def change_with_service(self, request, obj, form):
+        data = form.cleaned_data
+        return services.decide_appeal(
+            appeal_id=obj.pk, by=request.user, uphold=data["verdict"], reason=data["reason"]
+        )

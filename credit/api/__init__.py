@@ -97,7 +97,8 @@ class CreditEventViewSet(ScopedActionsMixin, mixins.ListModelMixin, viewsets.Gen
 
 
 class AppealViewSet(ScopedActionsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Appeals of a star rating or a list entry: members file, the registration body decides."""
+    """Appeals of a star rating, a list entry or a grade evaluation result: members file,
+    the registration body decides."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = serializers.CreditAppealOut
@@ -114,6 +115,7 @@ class AppealViewSet(ScopedActionsMixin, mixins.ListModelMixin, viewsets.GenericV
             grounds=data["grounds"],
             rating_id=data.get("rating"),
             list_entry_id=data.get("list_entry"),
+            grade_id=data.get("grade"),
         )
         return self.render(appeal, status=201)
 
@@ -122,7 +124,8 @@ class AppealViewSet(ScopedActionsMixin, mixins.ListModelMixin, viewsets.GenericV
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        """Uphold or dismiss, with the reason (a wrong list entry is removed at once)."""
+        """Uphold or dismiss, with the reason (a wrong list entry is removed at once, a
+        grade goes back to the evaluator)."""
         appeal = self.visible_object(pk)
         data = self.parse(serializers.CreditAppealDecisionIn)
         appeal = services.decide_appeal(

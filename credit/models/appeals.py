@@ -1,4 +1,6 @@
-"""Appeals (申诉, C3): an organization objects to its star rating or a list entry."""
+"""Appeals (申诉, C3): an organization objects to its star rating, a list entry or its
+grade evaluation result (MCA Order No. 60: it may object to any credit record; the
+registration body verifies, corrects errors and records the decision)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from credit.models.grades import Evaluation
 from credit.models.lists import ListEntry
 from credit.models.stars import StarRating
 from huitian.scope import Scope
@@ -50,6 +53,14 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="appeals",
     )
+    grade = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("grade evaluation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
     grounds = models.TextField(_("grounds"), max_length=GROUNDS_MAX_LENGTH)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
@@ -71,10 +82,14 @@ class Appeal(models.Model):
         verbose_name_plural = _("credit appeals")
         ordering = ["-submitted_at", "-pk"]
         constraints = [
+            # Exactly one subject: a rating, a list entry or a grade evaluation.
             models.CheckConstraint(
-                condition=models.Q(rating__isnull=True, list_entry__isnull=False)
-                | models.Q(rating__isnull=False, list_entry__isnull=True),
-                name="credit_appeal_one_subject",
+                condition=models.Q(
+                    rating__isnull=False, list_entry__isnull=True, grade__isnull=True
+                )
+                | models.Q(rating__isnull=True, list_entry__isnull=False, grade__isnull=True)
+                | models.Q(rating__isnull=True, list_entry__isnull=True, grade__isnull=False),
+                name="credit_appeal_one_of_three_subjects",
             ),
             models.UniqueConstraint(
                 fields=["rating"],
@@ -86,7 +101,16 @@ class Appeal(models.Model):
                 condition=models.Q(state="submitted", list_entry__isnull=False),
                 name="credit_appeal_one_open_per_entry",
             ),
+            models.UniqueConstraint(
+                fields=["grade"],
+                condition=models.Q(state="submitted", grade__isnull=False),
+                name="credit_appeal_one_open_per_grade",
+            ),
         ]
 
     def __str__(self):
         return f"{self.organization} {self.get_state_display()}"
+
+    @property
+    def subject_kind(self) -> str:
+        return "grade" if self.grade_id else "list_entry" if self.list_entry_id else "rating"

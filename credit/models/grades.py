@@ -114,6 +114,14 @@ class Evaluation(models.Model):
         [
             Step("score", (State.ASSIGNED, State.SCORED), State.SCORED, _("Enter the scores")),
             Step("award", (State.SCORED,), State.AWARDED, _("Award the grade")),
+            # An upheld appeal sends the result back to the evaluator (re-evaluation).
+            Step(
+                "reopen",
+                (State.AWARDED,),
+                State.SCORED,
+                _("Re-evaluate after an upheld appeal"),
+                True,
+            ),
         ]
     )
 

@@ -17,29 +17,29 @@ from huitian.workflow import Step, Workflow
 from registry.models import Organization
 
 
-def _one_subject(name: str):
-    return models.CheckConstraint(
-        condition=models.Q(need__isnull=True, activity__isnull=False)
-        | models.Q(need__isnull=False, activity__isnull=True),
-        name=name,
-    )
-
-
-class ServiceReview(models.Model):
-    COMMENT_MAX_LENGTH = 500
-
-    organization = models.ForeignKey(
+def _organization(related_name: str):
+    return models.ForeignKey(
         Organization,
         verbose_name=pgettext_lazy("credit", "organization"),
         on_delete=models.PROTECT,
-        related_name="service_reviews",
+        related_name=related_name,
     )
-    resident = models.ForeignKey(
+
+
+def _resident(related_name: str):
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("resident"),
         on_delete=models.PROTECT,
-        related_name="service_reviews",
+        related_name=related_name,
     )
+
+
+class ResidentVoice(models.Model):
+    """What a rating and a complaint share: the service it is about (exactly one need or
+    activity the resident took part in), one per resident and service, and who sees it.
+    Abstract: each keeps its own table (no schema change)."""
+
     need = models.ForeignKey(
         "procurement.Need",
         verbose_name=_("need"),
@@ -56,30 +56,51 @@ class ServiceReview(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    scope = Scope(area="organization__home_area", organization="organization", owner="resident")
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def subject_constraints(prefix: str) -> list:
+        """One subject, and one row per resident and subject (`<prefix>_one_subject`, …)."""
+        return [
+            models.CheckConstraint(
+                condition=models.Q(need__isnull=True, activity__isnull=False)
+                | models.Q(need__isnull=False, activity__isnull=True),
+                name=f"{prefix}_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "need"],
+                condition=models.Q(need__isnull=False),
+                name=f"{prefix}_once_per_need",
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "activity"],
+                condition=models.Q(activity__isnull=False),
+                name=f"{prefix}_once_per_activity",
+            ),
+        ]
+
+
+class ServiceReview(ResidentVoice):
+    COMMENT_MAX_LENGTH = 500
+
+    organization = _organization("service_reviews")
+    resident = _resident("service_reviews")
     rating = models.PositiveSmallIntegerField(
         _("rating (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
 
-    scope = Scope(area="organization__home_area", organization="organization", owner="resident")
-
     class Meta:
         verbose_name = _("service rating")
         verbose_name_plural = _("service ratings")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            _one_subject("credit_review_one_subject"),
-            models.UniqueConstraint(
-                fields=["resident", "need"],
-                condition=models.Q(need__isnull=False),
-                name="credit_review_once_per_need",
-            ),
-            models.UniqueConstraint(
-                fields=["resident", "activity"],
-                condition=models.Q(activity__isnull=False),
-                name="credit_review_once_per_activity",
-            ),
+            *ResidentVoice.subject_constraints("credit_review"),
             models.CheckConstraint(
                 condition=models.Q(rating__gte=1, rating__lte=5), name="credit_review_rating_range"
             ),
@@ -89,7 +110,7 @@ class ServiceReview(models.Model):
         return f"{self.organization} {self.rating}/5"
 
 
-class Complaint(models.Model):
+class Complaint(ResidentVoice):
     TEXT_MAX_LENGTH = 1000
 
     class State(models.TextChoices):
@@ -104,34 +125,8 @@ class Complaint(models.Model):
         ]
     )
 
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=pgettext_lazy("credit", "organization"),
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
-    resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resident"),
-        on_delete=models.PROTECT,
-        related_name="credit_complaints",
-    )
-    need = models.ForeignKey(
-        "procurement.Need",
-        verbose_name=_("need"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    activity = models.ForeignKey(
-        "volunteers.Activity",
-        verbose_name=_("activity"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = _organization("complaints")
+    resident = _resident("credit_complaints")
     text = models.TextField(_("complaint"), max_length=TEXT_MAX_LENGTH)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
@@ -141,26 +136,12 @@ class Complaint(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = Scope(area="organization__home_area", organization="organization", owner="resident")
-
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["organization", "state", "decided_on"])]
-        constraints = [
-            _one_subject("credit_complaint_one_subject"),
-            models.UniqueConstraint(
-                fields=["resident", "need"],
-                condition=models.Q(need__isnull=False),
-                name="credit_complaint_once_per_need",
-            ),
-            models.UniqueConstraint(
-                fields=["resident", "activity"],
-                condition=models.Q(activity__isnull=False),
-                name="credit_complaint_once_per_activity",
-            ),
-        ]
+        constraints = ResidentVoice.subject_constraints("credit_complaint")
 
     def __str__(self):
         return f"{self.organization} {self.get_state_display()}"

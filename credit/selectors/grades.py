@@ -2,11 +2,12 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit.models import Evaluation, GradeModel
+from credit.models import Appeal, Evaluation, GradeModel
 from credit.models.grades import INDICATOR_LABELS, INDICATOR_MAX, INDICATORS
 from credit.selectors.settings import credit_settings
 
@@ -83,4 +84,24 @@ def evaluations_for(user) -> QuerySet:
 
     return visible(user, Evaluation.objects.all()).select_related(
         "organization", "round", "evaluator"
+    )
+
+
+def upheld_grade_appeals(organization_id: int) -> list[Appeal]:
+    """The organization's grade appeals the registration body upheld, newest first, each
+    with `decided_at` and its evaluation (public: a correction of a public record)."""
+    from huitian.models import Transition
+
+    decided = Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(Appeal),
+        object_id=OuterRef("pk"),
+        step="uphold",
+    ).values("at")[:1]
+    return list(
+        Appeal.objects.filter(
+            organization_id=organization_id, grade__isnull=False, state=Appeal.State.UPHELD
+        )
+        .select_related("grade__round")
+        .annotate(decided_at=Subquery(decided))
+        .order_by("-pk")
     )

@@ -8,19 +8,20 @@ recorded as a credit event.
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit.error_codes import ErrorCode
-from credit.models import CreditEvent, Evaluation, EvaluationRound, GradeModel
+from credit.models import Appeal, CreditEvent, Evaluation, EvaluationRound, GradeModel
 from credit.models.grades import GRADE_THRESHOLDS, GRADE_YEARS, INDICATOR_MAX, INDICATORS
 from credit.periods import add_years
 from credit.selectors.grades import current_grade_model
-from credit.services.events import record_credit_event
+from credit.services.events import record_credit_event, reverse_credit_event
 from huitian.access import has_role, require
 from huitian.models import Role, User
 from huitian.validators import check_lengths
@@ -164,9 +165,18 @@ def award_grade(*, by, evaluation_id: int, today: datetime.date | None = None) -
         )
         require(by, "credit.award_grade", evaluation.organization)
         grade = evaluation.round.model.grade_for(evaluation.total or 0)
+        # A re-evaluation after an upheld appeal corrects the result; it does not extend
+        # the five years of the first award, and its credit event hangs on that appeal
+        # (one grade event per source).
+        reopened_by = (
+            Appeal.objects.filter(grade=evaluation, state=Appeal.State.UPHELD)
+            .order_by("-pk")
+            .first()
+        )
         evaluation.grade = grade
         evaluation.awarded_on = today
-        evaluation.valid_until = add_years(today, GRADE_YEARS)
+        if reopened_by is None or evaluation.valid_until is None:
+            evaluation.valid_until = add_years(today, GRADE_YEARS)
         move(
             evaluation,
             Evaluation.FLOW["award"],
@@ -188,7 +198,42 @@ def award_grade(*, by, evaluation_id: int, today: datetime.date | None = None) -
                     "total": evaluation.total,
                     "until": evaluation.valid_until,
                 },
-                source=evaluation,
+                source=reopened_by or evaluation,
                 by=by,
             )
+    return evaluation
+
+
+def grade_events_in_force(evaluation: Evaluation):
+    """The grade's credit events not yet corrected (the award's, or a re-award's)."""
+    appeals = Appeal.objects.filter(grade=evaluation).values("pk")
+    return CreditEvent.objects.filter(
+        organization_id=evaluation.organization_id,
+        kind=CreditEvent.Kind.GRADE,
+        reversed_by__isnull=True,
+    ).filter(
+        Q(source_type=ContentType.objects.get_for_model(Evaluation), source_id=evaluation.pk)
+        | Q(source_type=ContentType.objects.get_for_model(Appeal), source_id__in=appeals)
+    )
+
+
+def reopen_after_appeal(*, evaluation_id: int, by, reason: str) -> Evaluation:
+    """An upheld grade appeal: the grade stops being in force, its credit event is
+    corrected with the decision as reason, and the evaluation goes back to the
+    third-party evaluator, who may correct the scores before the district awards again.
+    Call inside the decision's transaction."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    if evaluation.state != Evaluation.State.AWARDED:
+        return evaluation  # already back with the evaluator
+    evaluation.grade = None
+    evaluation.awarded_on = None
+    move(
+        evaluation,
+        Evaluation.FLOW["reopen"],
+        by=by,
+        note=reason,
+        also=["grade", "awarded_on"],
+    )
+    for event in grade_events_in_force(evaluation):
+        reverse_credit_event(event_id=event.pk, by=by, reason=reason)
     return evaluation

@@ -5,7 +5,14 @@ from credit.models import StarRating
 from registry.models import Organization
 from tests.registry.factories import FiledGroupFactory, OrganizationFactory
 
-__all__ = ["FiledGroupFactory", "OrganizationFactory", "assert_breakdown", "old_organization"]
+__all__ = [
+    "SCORES",
+    "FiledGroupFactory",
+    "OrganizationFactory",
+    "assert_breakdown",
+    "graded",
+    "old_organization",
+]
 
 
 def old_organization(factory=OrganizationFactory, year: int = 2023, **kwargs) -> Organization:
@@ -23,3 +30,24 @@ def assert_breakdown(rating: StarRating) -> None:
     assert total == rating.score, (rating.breakdown, rating.score)
     assert sum(row["weight"] for row in rating.breakdown) == 100
     assert rating.stars == rating.model.stars_for(rating.score)
+
+
+SCORES = {"basic": "55", "governance": "380", "performance": "420", "social": "95"}  # 950
+
+
+def graded(cast, scores=None, *, org=None, evaluator=None):
+    """An organization evaluated in a new round and awarded its grade (5A by default)."""
+    from credit import services
+
+    org = org or OrganizationFactory()
+    rnd = services.open_evaluation_round(by=cast.district, year=2026, name="第一批等级评估")
+    evaluation = services.assign_evaluation(
+        by=cast.district,
+        round_id=rnd.pk,
+        organization_id=org.pk,
+        evaluator_id=(evaluator or cast.evaluator).pk,
+    )
+    services.enter_scores(
+        by=evaluator or cast.evaluator, evaluation_id=evaluation.pk, scores=scores or SCORES
+    )
+    return services.award_grade(by=cast.district, evaluation_id=evaluation.pk)

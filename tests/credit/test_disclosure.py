@@ -5,13 +5,14 @@ import csv
 import io
 
 import pytest
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from credit import services
 from credit.models import CreditEvent, ListEntry
 from tests.conftest import api_as
 from tests.credit.factories import FiledGroupFactory, assert_breakdown, old_organization
-from tests.queries import assert_pinned
+from tests.queries import assert_pinned, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +214,10 @@ def test_admin_star_model_refuses_weights_that_do_not_add_up(cast, client_as):
     assert client_as(cast.street_a).post("/admin/credit/starmodel/add/", data).status_code == 403
 
 
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@override_settings(CACHES=NO_CACHE)  # the page's body rendered on every request
 def test_public_credit_page_and_api_query_counts_do_not_grow_with_events(api, client, cast):
     org = old_organization(FiledGroupFactory)
     services.recompute_star_ratings()
@@ -243,3 +248,42 @@ def test_public_list_query_count_does_not_depend_on_the_page_size(api, client, c
     first = count_queries(lambda: client.get("/credit/lists/"))
     second = count_queries(lambda: client.get("/credit/lists/?page=2"))
     assert first == second
+
+
+def test_the_cached_credit_page_shows_every_change_at_once(client, cast):
+    """The page's body is cached until a record it shows changes: an event, a list entry
+    and its removal, a new rating, a verified complaint each show on the next request."""
+    org = old_organization(FiledGroupFactory)
+    url = f"/credit/organizations/{org.pk}/"
+
+    def page():
+        return client.get(url).content.decode()
+
+    assert "表彰新事件" not in page()
+    services.record_credit_event(organization_id=org.pk, kind="honour", summary="表彰新事件")
+    assert "表彰新事件" in page()
+    entry = anomaly(org, cast)
+    shown = page()
+    assert "第九条第五项" in shown
+    services.remove_from_list(entry_id=entry.pk, by=cast.district, reason="已纠正违法行为")
+    assert "已纠正违法行为" in page()
+    before = page()
+    services.recompute_star_ratings(organization_ids=[org.pk])
+    assert page() != before
+    # Another organization's change leaves this page's cached body alone (same text).
+    other = old_organization(FiledGroupFactory)
+    services.record_credit_event(organization_id=other.pk, kind="honour", summary="别家的表彰")
+    assert "别家的表彰" not in page()
+
+
+def test_the_cached_credit_page_runs_two_queries_however_many_events(client, cast):
+    """Served again with nothing changed: the organization and the version, nothing else."""
+    org = old_organization(FiledGroupFactory)
+    url = f"/credit/organizations/{org.pk}/"
+    client.get(url)
+    assert count_queries(lambda: client.get(url)) == 2
+    anomaly(org, cast)
+    for i in range(5):
+        services.record_credit_event(organization_id=org.pk, kind="honour", summary=f"表彰{i}")
+    client.get(url)
+    assert count_queries(lambda: client.get(url)) == 2
