@@ -41,6 +41,7 @@ KIND_LABELS = {
     "registry.filing_update": pgettext_lazy("notification kind", "Filing update"),
     "registry.annual_report_missing": pgettext_lazy("notification kind", "Annual report missing"),
     "registry.interview": pgettext_lazy("notification kind", "Interview"),
+    "credit.grade_reopened": pgettext_lazy("notification kind", "Grade evaluation reopened"),
     "volunteers.hours_confirmed": pgettext_lazy("notification kind", "Volunteer hours confirmed"),
     "volunteers.promoted": pgettext_lazy("notification kind", "Moved up from the waiting list"),
 }

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from credit.selectors.grades import current_grade_model
 from credit.services.events import record_credit_event, reverse_credit_event
 from huitian.access import has_role, require
 from huitian.models import Role, User
+from huitian.services import notify
 from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, move, save_new
 from registry.models import Organization
@@ -236,4 +238,13 @@ def reopen_after_appeal(*, evaluation_id: int, by, reason: str) -> Evaluation:
     )
     for event in grade_events_in_force(evaluation):
         reverse_credit_event(event_id=event.pk, by=by, reason=reason)
+    # The evaluator has work again; without a notice it only shows as "scored".
+    notify(
+        recipients=[evaluation.evaluator],
+        kind="credit.grade_reopened",
+        title=_("An appeal sent the grade evaluation of %(org)s back for re-evaluation")
+        % {"org": evaluation.organization.name},
+        body=reason,
+        url=reverse("admin:credit_evaluation_change", args=[evaluation.pk]),
+    )
     return evaluation

@@ -7,7 +7,7 @@ from django.test import Client
 
 from credit import selectors, services
 from credit.models import Appeal, CreditEvent, Evaluation
-from huitian.models import Role
+from huitian.models import Notification, Role
 from huitian.workflow import transitions_of
 from tests.conftest import api_as, make_user
 from tests.credit.factories import OrganizationFactory, graded
@@ -66,6 +66,10 @@ def test_a_member_appeals_its_grade_and_an_upheld_appeal_sends_it_back(cast):
     correction = CreditEvent.objects.get(reverses=grade_event)
     assert correction.effect == -grade_event.effect and "重新评估" in correction.reason
     assert [t.step for t in transitions_of(evaluation)] == ["assign", "score", "award", "reopen"]
+    # The evaluator is told, with the decision and a link to the evaluation.
+    notice = Notification.objects.get(recipient=cast.evaluator, kind="credit.grade_reopened")
+    assert "第三方满意度调查结果未计入" in notice.body
+    assert notice.url.endswith(f"/credit/evaluation/{evaluation.pk}/change/")
     assert sorted(t.step for t in transitions_of(appeal)) == ["file", "uphold"]
 
     # The decision is public: on the credit page and in the API.
