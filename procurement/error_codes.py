@@ -77,6 +77,8 @@ class ErrorCode(enum.StrEnum):
     EVALUATION_NOT_PASSED = "evaluation_not_passed"
     NO_NEXT_PERIOD = "no_next_period"
     NO_BUDGET = "no_budget"
+    ALREADY_PAID = "already_paid"
+    CONTRACT_EXISTS = "contract_exists"
     # Supervision and evaluation (services/evaluation.py, services/spot_checks.py)
     NOT_IN_SERVICE = "not_in_service"
     SUPERVISION_REQUIRED = "supervision_required"

@@ -24,6 +24,7 @@ from huitian.validators import check_lengths
 from huitian.workdays import add_working_days
 from huitian.workflow import WorkflowError, check_step, move, save_new
 from procurement.error_codes import ErrorCode
+from procurement.models.contracts import Contract
 from procurement.models.funds import Budget
 from procurement.models.projects import (
     MAX_CONTRACT_YEARS,
@@ -40,6 +41,7 @@ from procurement.models.projects import (
     ReviewerAssignment,
 )
 from procurement.models.topics import PurchaseItem
+from procurement.services import contracts
 from registry import selectors as registry_selectors
 from registry.models import Organization
 
@@ -399,27 +401,30 @@ def open_for_applications(project: PurchaseProject, *, by, working_days) -> Purc
     return project
 
 
+def why_not_cancel(project: PurchaseProject) -> list[str]:
+    """What stops a cancel the step itself allows (the contract paid money already)."""
+    contract = Contract.objects.filter(project=project).first()
+    refusal = contracts.paid_refusal(contract) if contract is not None else None
+    return [str(refusal.detail)] if refusal is not None else []
+
+
 def cancel_project(project: PurchaseProject, *, by, reason: str) -> PurchaseProject:
-    """Cancel with a reason, from any state before settlement. A signed contract's
-    commitments are item 6's settlement to release; cancelling one is refused here."""
+    """Cancel with a reason, from any state before settlement. Money the contract has
+    committed and not paid goes back to its budgets first (`release_on_cancel`), in the
+    same transaction; a contract that has paid anything is refused with the figure."""
     require(by, "procurement.manage_project", project)
     reason = (reason or "").strip()
     check_lengths(reason=(reason, REASON_MAX))
     check_step(project, FLOW["cancel"], note=reason)
-    contract = getattr(project, "contract", None)
-    if contract is not None and contract.periods.exclude(committed_movement=None).exists():
-        raise WorkflowError(
-            ErrorCode.ILLEGAL_TRANSITION,
-            _("The contract has committed money: terminate and settle it first."),
-        )
     with transaction.atomic():
+        contract = Contract.objects.select_for_update().filter(project=project).first()
+        if contract is not None:
+            contracts.release_on_cancel(contract, by=by, reason=reason)
         project.cancel_reason = reason
         move(project, FLOW["cancel"], by=by, note=reason[:500], also=["cancel_reason"])
         project.applications.filter(state=ProjectApplication.State.SUBMITTED).update(
             state=ProjectApplication.State.NOT_AWARDED
         )
-        if contract is not None and contract.state in ("draft", "org_signed"):
-            move(contract, type(contract).FLOW["terminate"], by=by, note=reason[:500])
     return project
 
 
