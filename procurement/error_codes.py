@@ -42,6 +42,7 @@ class ErrorCode(enum.StrEnum):
     CALL_CLOSED = "call_closed"
     ALREADY_RESPONDED = "already_responded"
     NO_RESPONDERS = "no_responders"
+    NOT_SELECTED = "not_selected"
     # Funds and budgets (services/funds.py); the ledger's own codes pass through.
     INSUFFICIENT_FUNDS = "insufficient_funds"
     PLAN_TOTAL_EXCEEDED = "plan_total_exceeded"
