@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from procurement.models.projects import OPINION_MAX, REASON_MAX
 from procurement.services.contracts import PeriodPlan
 
 ACTION_FORM = "admin/procurement/action_form.html"
@@ -17,14 +18,14 @@ ACTION_FORM = "admin/procurement/action_form.html"
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class OpinionForm(forms.Form):
     opinion = forms.CharField(
         label=_("pre-review opinion"),
-        max_length=4000,
+        max_length=OPINION_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Is the need real, the budget reasonable, the standard measurable?"),
     )
