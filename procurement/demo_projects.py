@@ -3,10 +3,11 @@ draft, pre-review, open (with a joint application by the street federation), und
 review (reviewers, a declared conflict, scores), awarded, contracted and in service; a
 three-year continuous purchase in its second year.
 
-The three-year contract's first year is marked evaluated and passed by setting the
-period's evaluation fields directly (item 6's evaluation service is not part of this
-branch); everything else is a service call. Idempotent: it runs once (it looks for the
-demo's first project).
+Everything is a service call, so every state here is one the workflow reaches: the
+three-year contract's first year is supervised (a major project), surveyed, evaluated by
+the third-party evaluator, its final installment paid by the score and the year settled
+before the second year is committed. Idempotent: it runs once (it looks for the demo's
+three-year project).
 """
 
 import datetime
@@ -15,8 +16,8 @@ from django.utils import timezone
 
 from huitian.models import Area, Role, User
 from huitian.services import assign_role
-from procurement.models import Budget, ContractPeriod, FundingSource, PurchaseProject
-from procurement.services import contracts, funds, projects
+from procurement.models import Budget, FundingSource, PurchaseProject
+from procurement.services import contracts, evaluation, funds, projects
 from registry.models import Organization
 
 STREET = "110114011"  # 回龙观街道
@@ -190,15 +191,38 @@ def seed(*, users: dict, stdout) -> None:
         contracts.accept_milestone_report(report, by=staff)
         installment.refresh_from_db()
         contracts.pay_installment(installment, by=staff)
-    # Item 6's evaluation service writes these; the demo sets them directly.
-    ContractPeriod.objects.filter(pk=period.pk).update(
-        evaluation_score="91.50",
-        evaluation_grade="excellent",
-        evaluated_at=timezone.now(),
-        state=ContractPeriod.State.EVALUATED,
-    )
+    _first_year_settled(period, staff=staff, evaluator=evaluator)
     contracts.open_next_period(station, by=staff)
     stdout.write(f"procurement: {PurchaseProject.objects.count()} purchase projects")
+
+
+def _first_year_settled(period, *, staff, evaluator):
+    """Year 1 of the continuous purchase through the evaluation services: a supervision
+    visit (the project is major), residents' survey answers, the third-party evaluation
+    (passed), the final installment paid by the score, the year settled."""
+    today = timezone.localdate()
+    evaluation.record_visit(
+        contract_id=period.contract_id,
+        visited_on=today - datetime.timedelta(days=30),
+        findings="驿站运营规范，助餐、助浴服务台账完整。",
+        visitor=evaluator,
+        by=staff,
+    )
+    for rating, comment in ((5, "送餐准时"), (5, ""), (4, "希望增加助浴次数"), (5, "")):
+        evaluation.record_survey_response(
+            period_id=period.pk, rating=rating, comment=comment, by=staff
+        )
+    evaluation.evaluate_period(
+        period_id=period.pk,
+        quantity_score="92",
+        quality_score="90",
+        evaluator_kind="third_party",
+        evaluator=evaluator,
+        opinion="服务量达标，服务质量符合标准，居民满意度高。",
+        by=staff,
+    )
+    evaluation.pay_final_installment(period_id=period.pk, by=staff)
+    evaluation.settle_period(period_id=period.pk, by=staff)
 
 
 def _close(project, staff):

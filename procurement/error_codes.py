@@ -42,6 +42,7 @@ class ErrorCode(enum.StrEnum):
     CALL_CLOSED = "call_closed"
     ALREADY_RESPONDED = "already_responded"
     NO_RESPONDERS = "no_responders"
+    NOT_SELECTED = "not_selected"
     # Funds and budgets (services/funds.py); the ledger's own codes pass through.
     INSUFFICIENT_FUNDS = "insufficient_funds"
     PLAN_TOTAL_EXCEEDED = "plan_total_exceeded"
@@ -77,6 +78,8 @@ class ErrorCode(enum.StrEnum):
     EVALUATION_NOT_PASSED = "evaluation_not_passed"
     NO_NEXT_PERIOD = "no_next_period"
     NO_BUDGET = "no_budget"
+    ALREADY_PAID = "already_paid"
+    CONTRACT_EXISTS = "contract_exists"
     # Supervision and evaluation (services/evaluation.py, services/spot_checks.py)
     NOT_IN_SERVICE = "not_in_service"
     SUPERVISION_REQUIRED = "supervision_required"

@@ -1,14 +1,20 @@
 """Purchase projects' screens (P8): projects created and changed through
-`services.projects`; steps are actions calling the same services; applications are
-shown with each applicant's eligibility and the reason when it is not."""
+`services.projects`; steps are actions calling the same services (as buttons on the
+project's page too): submit, the assigned evaluator's pre-review opinion, open, close,
+cancel with a reason, draft the awarded project's contract. Applications are shown with
+each applicant's eligibility and the reason when it is not."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from huitian.access import has_role
 from huitian.admin_base import TransitionInline
+from huitian.admin_workflow import StepRule
 from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin, RecordOnlyAdmin
+from procurement.admin.steps import AskFirstMixin, DraftContractForm, OpinionForm, ReasonForm
 from procurement.models import (
     ApplicationScore,
     Award,
@@ -17,6 +23,7 @@ from procurement.models import (
     PurchaseProject,
     ReviewerAssignment,
 )
+from procurement.services import contracts as contracts_svc
 from procurement.services import projects as svc
 
 PURCHASERS = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF})
@@ -74,8 +81,24 @@ def eligibility_text(application) -> str:
     return "；".join(problems) if problems else str(_("Eligible"))
 
 
+MANAGE = "procurement.manage_project"
+PRE_REVIEW = "procurement.pre_review_project"
+# The pre-review steps: the assigned third-party evaluator's, a read-only role elsewhere.
+PRE_REVIEW_STEPS = {"pass_review": "pass", "revise": "revise", "reject": "reject"}
+
+
+def why_not_draft(project, user) -> list[str]:
+    contract = getattr(project, "contract", None) if project.pk else None
+    if contract is None:
+        return []
+    return [
+        gettext("Contract %(number)s is drafted; it is signed on its own page.")
+        % {"number": contract.number}
+    ]
+
+
 @admin.register(PurchaseProject)
-class PurchaseProjectAdmin(ProcurementAdmin):
+class PurchaseProjectAdmin(AskFirstMixin, ProcurementAdmin):
     list_display = [
         "title",
         "area",
@@ -92,7 +115,35 @@ class PurchaseProjectAdmin(ProcurementAdmin):
     form = ProjectForm
     inlines = [ApplicationInline, TransitionInline]
     autocomplete_fields = []
-    actions = ["submit_for_review", "open_for_applications", "close_applications"]
+    actions = [
+        "submit_for_review",
+        "pass_pre_review",
+        "return_for_revision",
+        "reject_in_pre_review",
+        "open_for_applications",
+        "close_applications",
+        "draft_contract",
+        "cancel_selected",
+    ]
+    workflow_steps = {
+        "submit_for_review": StepRule("submit", perm=MANAGE, roles=PURCHASERS),
+        "pass_pre_review": StepRule("pass_review", perm=PRE_REVIEW, roles=(Role.EVALUATOR,)),
+        "return_for_revision": StepRule("revise", perm=PRE_REVIEW, roles=(Role.EVALUATOR,)),
+        "reject_in_pre_review": StepRule("reject", perm=PRE_REVIEW, roles=(Role.EVALUATOR,)),
+        "open_for_applications": StepRule("open", perm=MANAGE, roles=PURCHASERS),
+        "close_applications": StepRule("close", perm=MANAGE, roles=PURCHASERS),
+        # Drafting is not a step of the project (countersigning takes "contract"), but it
+        # is open exactly when that step is: the project is awarded.
+        "draft_contract": StepRule(
+            "contract", perm=MANAGE, roles=PURCHASERS, why_not=why_not_draft
+        ),
+        "cancel_selected": StepRule(
+            "cancel",
+            perm=MANAGE,
+            roles=PURCHASERS,
+            why_not=lambda project, user: svc.why_not_cancel(project),
+        ),
+    }
     readonly_fields = [
         "state",
         "is_major_display",
@@ -131,6 +182,20 @@ class PurchaseProjectAdmin(ProcurementAdmin):
         d = {k: form.cleaned_data[k] for k in form.changed_data if k in svc.EDITABLE}
         return svc.update_project(obj, by=request.user, **d)
 
+    def role_may_take(self, request, rule):
+        if rule.step in PRE_REVIEW_STEPS:
+            # The evaluator writes nothing else here; the service checks it is the one
+            # assigned to the project (the rule hides the buttons from any other).
+            return has_role(request.user, Role.EVALUATOR)
+        return super().role_may_take(request, rule)
+
+    def next_steps(self, request, obj):
+        steps = super().next_steps(request, obj)
+        for step in steps:
+            if step["action"] == "draft_contract":
+                step["label"], step["needs_note"] = _("Draft the contract"), True
+        return steps
+
     @admin.action(description=_("Submit the selected projects for pre-review"))
     def submit_for_review(self, request, queryset):
         for project in queryset:
@@ -151,6 +216,105 @@ class PurchaseProjectAdmin(ProcurementAdmin):
     def close_applications(self, request, queryset):
         for project in queryset:
             self.run_service(request, svc.close_applications, project, by=request.user)
+
+    def _pre_review(self, request, queryset, action, step, title):
+        def handler(form):
+            for project in queryset:
+                self.run_service(
+                    request,
+                    svc.pre_review,
+                    project,
+                    by=request.user,
+                    decision=PRE_REVIEW_STEPS[step],
+                    opinion=form.cleaned_data["opinion"],
+                    success=gettext("Pre-review opinion recorded: %(title)s")
+                    % {"title": project.title},
+                )
+
+        return self.with_form(request, queryset, OpinionForm, title, action, handler)
+
+    @admin.action(description=_("Pass the pre-review of the selected projects"))
+    def pass_pre_review(self, request, queryset):
+        return self._pre_review(
+            request, queryset, "pass_pre_review", "pass_review", gettext("Pass the pre-review")
+        )
+
+    @admin.action(description=_("Return the selected projects for revision"))
+    def return_for_revision(self, request, queryset):
+        return self._pre_review(
+            request, queryset, "return_for_revision", "revise", gettext("Return for revision")
+        )
+
+    @admin.action(description=_("Reject the selected projects in pre-review"))
+    def reject_in_pre_review(self, request, queryset):
+        return self._pre_review(
+            request,
+            queryset,
+            "reject_in_pre_review",
+            "reject",
+            gettext("Reject the project in pre-review"),
+        )
+
+    @admin.action(description=_("Cancel the selected projects (releases committed money)"))
+    def cancel_selected(self, request, queryset):
+        def handler(form):
+            for project in queryset:
+                self.run_service(
+                    request,
+                    svc.cancel_project,
+                    project,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    success=gettext("Cancelled: %(title)s") % {"title": project.title},
+                )
+
+        return self.with_form(
+            request,
+            queryset,
+            ReasonForm,
+            gettext("Reason for cancelling"),
+            "cancel_selected",
+            handler,
+        )
+
+    @admin.action(description=_("Draft the contract of the selected awarded project"))
+    def draft_contract(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                gettext("Draft contracts one project at a time: select one awarded project."),
+                messages.WARNING,
+            )
+            return None
+        project = queryset.get()
+
+        def handler(form):
+            contract = self.run_service(
+                request,
+                contracts_svc.draft_contract,
+                project,
+                by=request.user,
+                periods=form.plans(),
+            )
+            if contract is not None:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Contract %(number)s drafted (¥%(amount)s); the organization signs it next."
+                    )
+                    % {"number": contract.number, "amount": contract.amount},
+                    messages.SUCCESS,
+                )
+
+        return self.with_form(
+            request,
+            queryset,
+            DraftContractForm,
+            gettext("Draft the contract"),
+            "draft_contract",
+            handler,
+            project=project,
+        )
 
 
 @admin.register(ProjectApplication)

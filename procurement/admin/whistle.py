@@ -1,9 +1,11 @@
 """Whistle calls: raised through `raise_whistle_call`, responders selected through the service."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
@@ -91,6 +93,8 @@ class WhistleCallAdmin(ProcurementAdmin):
             steps = {s.name for s in WhistleCall.FLOW.available(call)}
             extra_context["may_select"] = may_act and "select" in steps
             extra_context["may_close"] = may_act and "close" in steps
+            # After the selection, staff record a selected responder that did not come.
+            extra_context["may_no_show"] = may_act and call.state != WhistleCall.State.OPEN
         return super().change_view(request, object_id, form_url, extra_context)
 
     def select_view(self, request, object_id):
@@ -120,8 +124,51 @@ class WhistleCallAdmin(ProcurementAdmin):
             )
         return redirect("admin:procurement_whistlecall_change", object_id)
 
+    def no_show_view(self, request, object_id, response_id):
+        """Record that one selected responder did not show up (once; a credit event)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        call = self.get_object(request, object_id)
+        if call is None:
+            raise Http404
+        result = self.run_service(
+            request,
+            svc.record_no_show,
+            call_id=call.pk,
+            response_id=int(response_id),
+            by=request.user,
+            note=request.POST.get("note", "")[:100],
+        )
+        if result is not None:
+            response, created = result
+            if created:
+                self.message_user(
+                    request,
+                    _("Recorded: %(org)s did not show up (a credit event).")
+                    % {"org": response.organization.name},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("Already recorded on %(at)s: %(org)s did not show up; nothing changed.")
+                    % {
+                        "org": response.organization.name,
+                        "at": formats.date_format(
+                            timezone.localtime(response.no_show_at), "SHORT_DATETIME_FORMAT"
+                        ),
+                    },
+                    messages.WARNING,
+                )
+        return redirect("admin:procurement_whistlecall_change", object_id)
+
     def get_urls(self):
         return [
+            path(
+                "<path:object_id>/no-show/<int:response_id>/",
+                self.admin_site.admin_view(self.no_show_view),
+                name="procurement_whistlecall_no_show",
+            ),
             path(
                 "<path:object_id>/select/",
                 self.admin_site.admin_view(self.select_view),

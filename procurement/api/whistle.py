@@ -1,5 +1,6 @@
 """Whistle calls (P5): staff raise them, organizations respond, staff select responders."""
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -76,6 +77,33 @@ class WhistleCallViewSet(
         return self.render(
             svc.select_responders(call_id=call.pk, response_ids=v["responses"], by=request.user)
         )
+
+    @extend_schema(
+        summary=gettext_lazy("Record that a selected responder did not show up"),
+        request=s.NoShowIn,
+        responses={201: s.WhistleResponseOut, 200: s.WhistleResponseOut},
+        description=gettext_lazy(
+            "Once per response: the first call records it (and a credit event) and answers "
+            "201; calling again changes nothing and answers 200 with the same response "
+            "(its no_show_at unchanged). 404 when the call is not visible or the response "
+            "is not one of its responses' ids; 409 not_selected when the responder was not "
+            "selected; 403 when the caller may not select responders of this call."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="responses/<int:response_id>/no-show",
+        url_name="no-show",
+    )
+    def no_show(self, request, pk=None, response_id=None):
+        call = self.visible_object(pk)
+        get_object_or_404(call.responses.all(), pk=response_id)
+        v = self.parse(s.NoShowIn)
+        response, created = svc.record_no_show(
+            call_id=call.pk, response_id=int(response_id), by=request.user, note=v["note"]
+        )
+        return Response(s.WhistleResponseOut(response).data, status=201 if created else 200)
 
     @extend_schema(
         summary=gettext_lazy("Response times by organization"),

@@ -29,7 +29,7 @@ def _fillfactor(value):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("procurement", "0009_supervision_and_evaluation")]
+    dependencies = [("procurement", "0010_whistle_no_show")]
 
     operations = [
         migrations.AlterField(

@@ -100,6 +100,16 @@ class WhistleResponse(models.Model):
     responded_at = models.DateTimeField(_("responded at"), default=timezone.now)
     response_minutes = models.PositiveIntegerField(_("response time (minutes)"), default=0)
     selected = models.BooleanField(_("selected"), default=False)
+    # A selected responder that did not come: recorded once (and a credit event).
+    no_show_at = models.DateTimeField(_("no-show recorded at"), null=True, blank=True)
+    no_show_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("no-show recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     scope = Scope(area="call__community", organization="organization")

@@ -25,7 +25,15 @@ class WhistleResponseOut(serializers.ModelSerializer):
 
     class Meta:
         model = WhistleResponse
-        fields = ["id", "organization", "brings", "responded_at", "response_minutes", "selected"]
+        fields = [
+            "id",
+            "organization",
+            "brings",
+            "responded_at",
+            "response_minutes",
+            "selected",
+            "no_show_at",
+        ]
 
 
 class WhistleCallOut(serializers.ModelSerializer):
@@ -56,6 +64,16 @@ class RespondToCallIn(serializers.Serializer):
 class SelectRespondersIn(serializers.Serializer):
     responses = serializers.ListField(
         child=serializers.IntegerField(), allow_empty=False, max_length=100
+    )
+
+
+class NoShowIn(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What happened (optional, part of the credit record)."),
     )
 
 

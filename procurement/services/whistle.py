@@ -196,12 +196,33 @@ def close_whistle_call(*, call_id: int, by: User, note: str = "") -> WhistleCall
 
 
 @transaction.atomic
-def record_no_show(*, call_id: int, response_id: int, by: User, note: str = ""):
-    """A selected responder did not show up: a credit event (once per response)."""
+def record_no_show(
+    *, call_id: int, response_id: int, by: User, note: str = ""
+) -> tuple[WhistleResponse, bool]:
+    """A selected responder did not show up: recorded on the response and as a credit
+    event, once. Reporting it again changes nothing and answers (response, False)."""
+    check_lengths(note=(note, 100))
     call = WhistleCall.objects.select_related("community").get(pk=call_id)
     require(by, "procurement.select_responders", call)
-    response = WhistleResponse.objects.get(call=call, pk=response_id, selected=True)
-    return credit_services.record_credit_event(
+    response = (
+        WhistleResponse.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .filter(call=call, pk=response_id)
+        .first()
+    )
+    if response is None or not response.selected:
+        raise WorkflowError(
+            ErrorCode.NOT_SELECTED,
+            _("Only a responder selected for this call can be recorded as not showing up."),
+            fields={"response": [_("Choose a selected responder.")]},
+        )
+    if response.no_show_at is not None:
+        return response, False
+    response.no_show_at = timezone.now()
+    response.no_show_by = by
+    response._history_user = by
+    response.save(update_fields=["no_show_at", "no_show_by"])
+    credit_services.record_credit_event(
         organization_id=response.organization_id,
         kind=credit_services.EventKind.WHISTLE_NO_SHOW,
         summary=_("Did not show up for the whistle call of %(c)s") % {"c": call.community.name}
@@ -209,3 +230,4 @@ def record_no_show(*, call_id: int, response_id: int, by: User, note: str = ""):
         source=response,
         by=by,
     )
+    return response, True

@@ -61,7 +61,7 @@ def test_a_project_page_shows_award_contract_payments_and_evaluation_without_peo
     page = Client().get(f"/purchases/public/{contract.project_id}/")
     assert page.status_code == 200
     text = page.content.decode()
-    for shown in (contract.organization.name, contract.number, "¥100000.00", "93.43"):
+    for shown in (contract.organization.name, contract.number, "¥100,000.00", "93.43"):
         assert shown in text, shown
     for secret in (
         cast.street_a.username,
@@ -135,3 +135,16 @@ def test_the_audit_trail_needs_a_sign_in(cast):
     contract = lifecycle(cast)
     page = Client().get(f"/purchases/audit/{contract.project_id}/")
     assert page.status_code == 302 and "login" in page["Location"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_public_amounts_have_thousands_separators_in_either_language(cast, language):
+    contract = in_service(cast, amount="1200000.00", title="回天地区养老服务综合体运营")
+    client = Client()
+    client.cookies["django_language"] = language
+    listing = client.get(LIST).content.decode()
+    assert "¥1,200,000.00" in listing and "¥1200000.00" not in listing
+    page = client.get(f"/purchases/public/{contract.project.pk}/").content.decode()
+    assert "¥1,200,000.00" in page and "¥1200000.00" not in page
+    # Year 1's paid installments: 30 % + 40 % of 1,200,000.
+    assert "¥840,000.00" in page

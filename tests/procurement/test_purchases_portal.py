@@ -52,7 +52,7 @@ def test_members_see_open_projects_they_may_apply_for_and_apply(
     assert app.organization == org and not app.is_joint
     # Applied: the project leaves the "may apply" list and shows under the applications.
     body = client_as(member).get(HOME).content.decode()
-    assert "280000" in body and url not in body
+    assert "¥280,000.00" in body and url not in body
 
 
 def test_the_federation_applies_jointly_for_a_filed_group(cast, client_as, street, budget):
@@ -108,7 +108,7 @@ def test_sign_report_and_see_payments(cast, client_as, street, budget, org, memb
     first.refresh_from_db()
     csvc.pay_installment(first, by=cast.street_a)
     page = client.get(url).content.decode()
-    assert "90000.00" in page and contract.number in page
+    assert "¥90,000.00" in page and contract.number in page
     assert client_as(cast.street_b).get(url).status_code == 404
     assert client_as(f.member_of(OrganizationFactory(), "other")).get(url).status_code == 404
 

@@ -1,8 +1,5 @@
-"""Portal pages: the resident web form, tracking by code, my needs, the public lists.
-
-Views parse a form, call one service or selector, render. Refusals come from the
-services and appear beside the fields through `huitian.forms.apply_service_errors`.
-"""
+"""Portal pages of needs: the resident web form, tracking by code, my needs, the staff
+queue, the public needs list, an organization's assigned needs, the rates."""
 
 import datetime
 
@@ -22,20 +19,15 @@ from huitian.validators import mask_phone
 from huitian.workdays import WorkingCalendar
 from procurement import selectors
 from procurement.forms import (
-    ConfirmMatchForm,
     LinkNeedForm,
     NeedForm,
-    OfferForm,
     RateForm,
     ReopenForm,
-    RespondForm,
     TrackForm,
 )
 from procurement.models import Need
-from procurement.services import matching, suggest
 from procurement.services import needs as svc
-from procurement.services import offers as offer_svc
-from procurement.services import whistle as whistle_svc
+from procurement.services import suggest
 
 
 def _throttled(request) -> bool:
@@ -228,145 +220,6 @@ def needs_list_public(request):
     )
 
 
-def offers_public(request):
-    category = request.GET.get("category", "")[:48]
-    page = Paginator(selectors.active_offers(category=category), 20).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "procurement/offers.html",
-        {
-            "page": page,
-            "groups": selectors.category_groups(),
-            "category": category,
-            "is_member": request.user.is_authenticated
-            and bool(selectors.member_organizations(request.user)),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def offer_new(request):
-    """Organizations publish a service offer to the supply list."""
-    orgs = selectors.member_organizations(request.user)
-    if not orgs:
-        raise Http404
-    form = OfferForm(request.POST or None, organizations=orgs)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            offer_svc.publish_offer(
-                by=request.user,
-                organization=next(o for o in orgs if o.pk == d["organization"]),
-                category=d["category"],
-                title=d["title"],
-                description=d["description"],
-                areas=list(d["areas"]),
-                valid_until=d["valid_until"],
-                capacity_per_month=d["capacity_per_month"],
-                is_free=d["is_free"],
-                price_min=d["price_min"],
-                price_max=d["price_max"],
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your offer is published on the supply list."))
-            return redirect("procurement:offers")
-    return render(request, "procurement/offer_form.html", {"form": form})
-
-
-def _offer_terms(d) -> dict:
-    return {
-        "category": d["category"],
-        "title": d["title"],
-        "description": d["description"],
-        "areas": list(d["areas"]),
-        "valid_until": d["valid_until"],
-        "capacity_per_month": d["capacity_per_month"],
-        "is_free": d["is_free"],
-        "price_min": d["price_min"],
-        "price_max": d["price_max"],
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_offers(request):
-    """The member's organizations' offers, with withdraw and renew (through the services)."""
-    orgs = selectors.member_organizations(request.user)
-    if not orgs:
-        raise Http404
-    offers = selectors.offers_of(orgs)
-    if request.method == "POST":
-        wanted = request.POST.get("offer", "")
-        offer = next((o for o in offers if str(o.pk) == wanted), None)
-        if offer is None:
-            raise Http404
-        action = request.POST.get("do", "")
-        try:
-            if action == "withdraw":
-                offer_svc.withdraw_offer(offer_id=offer.pk, by=request.user)
-                messages.success(request, _("Offer “%(t)s” withdrawn.") % {"t": offer.title})
-            elif action == "renew":
-                try:
-                    until = datetime.date.fromisoformat(request.POST.get("valid_until", ""))
-                except ValueError:
-                    until = None
-                offer_svc.renew_offer(offer_id=offer.pk, by=request.user, valid_until=until)
-                messages.success(
-                    request,
-                    _("Offer “%(t)s” renewed until %(d)s.") % {"t": offer.title, "d": until},
-                )
-        except SERVICE_ERRORS as exc:
-            for text in getattr(exc, "messages", None) or [str(getattr(exc, "detail", exc))]:
-                messages.error(request, text)
-        return redirect("procurement:my-offers")
-    return render(
-        request, "procurement/my_offers.html", {"offers": offers, "today": timezone.localdate()}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def offer_edit(request, pk):
-    """The organization corrects one of its active offers."""
-    orgs = selectors.member_organizations(request.user)
-    offer = next((o for o in selectors.offers_of(orgs) if o.pk == pk), None) if orgs else None
-    if offer is None or offer.state != offer.State.ACTIVE:
-        raise Http404
-    initial = {
-        "organization": offer.organization_id,
-        "category": offer.category_id,
-        "title": offer.title,
-        "description": offer.description,
-        "areas": [a.pk for a in offer.areas.all()],
-        "valid_until": offer.valid_until,
-        "capacity_per_month": offer.capacity_per_month,
-        "is_free": offer.is_free,
-        "price_min": offer.price_min,
-        "price_max": offer.price_max,
-    }
-    form = OfferForm(
-        request.POST or None,
-        initial=initial,
-        organizations=[o for o in orgs if o.pk == offer.organization_id],
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer_svc.update_offer(
-                offer_id=offer.pk, by=request.user, **_offer_terms(form.cleaned_data)
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your offer is updated."))
-            return redirect("procurement:my-offers")
-    return render(request, "procurement/offer_form.html", {"form": form, "offer": offer})
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def assigned_needs(request):
@@ -420,110 +273,4 @@ def needs_rates(request):
         rows = selectors.need_rates(request.user, start=start, end=end, by=by)
     return render(
         request, "procurement/rates.html", {"rows": rows, "start": start, "end": end, "by": by}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def whistle_calls(request):
-    """Whistle calls visible to the user; organizations report here; response times."""
-    orgs = selectors.member_organizations(request.user)
-    posted_call, posted_form = None, None
-    if request.method == "POST" and orgs:
-        call_id = request.POST.get("call", "")
-        form = RespondForm(request.POST, organizations=orgs, auto_id=f"id_call{call_id}_%s")
-        posted_call, posted_form = call_id, form
-        if form.is_valid() and call_id.isdigit():
-            try:
-                whistle_svc.respond_to_call(
-                    call_id=int(call_id),
-                    organization_id=form.cleaned_data["organization"],
-                    brings=form.cleaned_data["brings"],
-                    by=request.user,
-                )
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Thank you: your report was sent to the caller."))
-                return redirect("procurement:whistle")
-    calls = list(selectors.whistle_calls_for(request.user).order_by("-raised_at")[:50])
-    rows = [
-        (
-            call,
-            posted_form
-            if posted_form is not None and posted_call == str(call.pk)
-            else RespondForm(organizations=orgs, auto_id=f"id_call{call.pk}_%s"),
-        )
-        for call in calls
-    ]
-    return render(
-        request,
-        "procurement/whistle.html",
-        {
-            "calls": calls,
-            "rows": rows,
-            "responded": selectors.responded_call_ids(calls, orgs),
-            "orgs": orgs,
-            "times": selectors.whistle_response_times(request.user),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def topic_candidates(request, pk):
-    """Staff see the ranked candidates for a topic, with the reasons, and confirm one.
-
-    An organization's member sees why its own organization was matched or proposed for
-    the topic (its match and candidate rows only, never the others'), and confirms nothing.
-    """
-    if not is_staff_user(request.user):
-        return _member_candidates(request, pk)
-    topic = get_visible_or_404(request.user, selectors.topics_for(request.user), pk)
-    form = ConfirmMatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            matching.confirm_match(
-                topic_id=topic.pk,
-                organization_id=form.cleaned_data["organization"],
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            return redirect("procurement:topic-candidates", pk=topic.pk)
-    return render(
-        request,
-        "procurement/candidates.html",
-        {
-            "topic": topic,
-            "candidates": selectors.offer_candidates(topic),
-            "matches": topic.matches.select_related("organization"),
-            "form": form,
-        },
-    )
-
-
-def _member_candidates(request, pk):
-    orgs = selectors.member_organizations(request.user)
-    if not orgs or request.method != "GET":
-        raise Http404
-    topic = selectors.topic_for_members(pk)
-    if topic is None:
-        raise Http404
-    ids = {o.pk for o in orgs}
-    matches = [m for m in topic.matches.select_related("organization") if m.organization_id in ids]
-    candidates = []
-    if topic.state == topic.State.OPEN:
-        candidates = [
-            (rank, c)
-            for rank, c in enumerate(selectors.offer_candidates(topic), start=1)
-            if c.organization.pk in ids
-        ]
-    if not matches and not candidates:
-        raise Http404
-    return render(
-        request,
-        "procurement/candidates.html",
-        {"topic": topic, "member": True, "matches": matches, "ranked": candidates},
     )
