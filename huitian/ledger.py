@@ -64,7 +64,7 @@ def money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
         )
     if amount < 0:
         raise ValidationError(
-            {field: _("The amount ¥%(amount)s is negative.") % {"amount": amount}}
+            {field: _("The amount ¥%(amount)s is negative.") % {"amount": yuan(amount)}}
         )
     if amount == 0 and not allow_zero:
         raise ValidationError({field: _("The amount must be more than ¥0.")})
@@ -83,6 +83,12 @@ def money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
             }
         )
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def yuan(amount) -> str:
+    """Money as people read it: two decimals, digits in threes (1,200,000.00), whatever
+    the language (Django's Chinese number format groups none). For messages and pages."""
+    return f"{Decimal(str(amount)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
 def open_account(
@@ -145,11 +151,15 @@ def post(
                 raise WorkflowError(
                     ErrorCode.INSUFFICIENT_FUNDS,
                     _("%(account)s has ¥%(available)s available; ¥%(needed)s is more than that.")
-                    % {"account": account.name, "available": account.balance, "needed": needed},
+                    % {
+                        "account": account.name,
+                        "available": yuan(account.balance),
+                        "needed": yuan(needed),
+                    },
                     fields={
                         field: [
                             _("¥%(needed)s is more than the ¥%(available)s available.")
-                            % {"needed": needed, "available": account.balance}
+                            % {"needed": yuan(needed), "available": yuan(account.balance)}
                         ]
                     },
                 )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huitian.admin_base import TransitionInline
 from huitian.admin_workflow import StepRule
+from huitian.ledger import yuan
 from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin
 from procurement.models import Disbursement, Donation, FoundationFund
@@ -169,7 +170,8 @@ class DisbursementAdmin(ProcurementAdmin):
                 svc.approve_disbursement,
                 disbursement_id=item.pk,
                 by=request.user,
-                success=_("Approved: %(b)s ¥%(a)s") % {"b": item.beneficiary, "a": item.amount},
+                success=_("Approved: %(b)s ¥%(a)s")
+                % {"b": item.beneficiary, "a": yuan(item.amount)},
             )
 
     @admin.action(description=_("Pay the selected disbursements"))
@@ -180,5 +182,5 @@ class DisbursementAdmin(ProcurementAdmin):
                 svc.pay_disbursement,
                 disbursement_id=item.pk,
                 by=request.user,
-                success=_("Paid: %(b)s ¥%(a)s") % {"b": item.beneficiary, "a": item.amount},
+                success=_("Paid: %(b)s ¥%(a)s") % {"b": item.beneficiary, "a": yuan(item.amount)},
             )

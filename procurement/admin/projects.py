@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from huitian.access import has_role
 from huitian.admin_base import TransitionInline
 from huitian.admin_workflow import StepRule
+from huitian.ledger import yuan
 from huitian.models import Role
 from procurement.admin.base import ProcurementAdmin, RecordOnlyAdmin
 from procurement.admin.steps import AskFirstMixin, DraftContractForm, OpinionForm, ReasonForm
@@ -302,7 +303,7 @@ class PurchaseProjectAdmin(AskFirstMixin, ProcurementAdmin):
                     gettext(
                         "Contract %(number)s drafted (¥%(amount)s); the organization signs it next."
                     )
-                    % {"number": contract.number, "amount": contract.amount},
+                    % {"number": contract.number, "amount": yuan(contract.amount)},
                     messages.SUCCESS,
                 )
 

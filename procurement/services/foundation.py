@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from huitian import ledger
 from huitian.access import require
+from huitian.ledger import yuan
 from huitian.models import Area, LedgerAccount, LedgerMovement
 from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, check_step, move, save_new
@@ -129,11 +130,11 @@ def _refuse_beyond_balance(fund: FoundationFund, amount) -> None:
         raise WorkflowError(
             ErrorCode.INSUFFICIENT_FUNDS,
             _("%(fund)s has ¥%(available)s; ¥%(amount)s is more than that.")
-            % {"fund": fund.name, "available": available, "amount": amount},
+            % {"fund": fund.name, "available": yuan(available), "amount": yuan(amount)},
             fields={
                 "amount": [
                     _("¥%(amount)s is more than the ¥%(available)s available.")
-                    % {"amount": amount, "available": available}
+                    % {"amount": yuan(amount), "available": yuan(available)}
                 ]
             },
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from huitian import ledger
 from huitian.access import require
+from huitian.ledger import yuan
 from huitian.models import Area, LedgerAccount, LedgerEntry, LedgerMovement
 from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError
@@ -103,11 +104,11 @@ def fund_source(*, source_id: int, amount, by, note: str = "") -> LedgerMovement
                 raise WorkflowError(
                     ErrorCode.PLAN_TOTAL_EXCEEDED,
                     _("%(source)s may receive ¥%(room)s more under the plan's ¥%(total)s.")
-                    % {"source": source.name, "room": room, "total": source.plan_total},
+                    % {"source": source.name, "room": yuan(room), "total": yuan(source.plan_total)},
                     fields={
                         "amount": [
                             _("¥%(amount)s is more than the ¥%(room)s the plan leaves.")
-                            % {"amount": amount, "room": room}
+                            % {"amount": yuan(amount), "room": yuan(room)}
                         ]
                     },
                 )

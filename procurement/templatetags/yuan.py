@@ -2,12 +2,13 @@
 (1,200,000.00) in every language. Django's Chinese number format groups no digits (and
 `intcomma` follows it), while amounts in Chinese finance are written in threes."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django import template
 
+from huitian import ledger
+
 register = template.Library()
-CENT = Decimal("0.01")
 
 
 @register.filter
@@ -15,7 +16,6 @@ def yuan(value):
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(str(value)).quantize(CENT)
+        return ledger.yuan(value)
     except (InvalidOperation, ValueError, TypeError):
         return value
-    return f"{amount:,.2f}"

@@ -52,7 +52,7 @@ def test_post_moves_money_and_the_cached_balance_equals_the_sum_of_entries():
 @pytest.mark.parametrize(
     ("value", "says"),
     [
-        ("-5", "¥-5 is negative"),
+        ("-5", "¥-5.00 is negative"),
         ("0", "more than ¥0"),
         ("1.005", "¥1.005 has more than two decimal places"),
         ("abc", "“abc” is not an amount"),

@@ -117,7 +117,7 @@ def test_the_public_page_shows_income_and_use_without_donors_personal_data(cast,
     assert "王记面馆" in html and "匿名" in html and "重阳节敬老活动" in html
     for private in ("李桂兰", "隐名科技公司", "张大爷", "赵女士", "待批事项"):
         assert private not in html
-    assert "¥1250.00" in html and "¥400.00" in html and "¥850.00" in html
+    assert "¥1,250.00" in html and "¥400.00" in html and "¥850.00" in html
     assert pending.state == "submitted"
 
     body = api_as(None).get(f"{URL}public/{fund.pk}/").json()

@@ -68,7 +68,7 @@ def test_allocation_beyond_the_fund_is_refused_whole_with_the_figure(cast, fund)
             year=YEAR, shares={a: "30000000", b: "10000000.01"}, by=cast.district
         )
     assert err.value.code == "insufficient_funds"
-    assert "¥40000000.00" in str(err.value.detail) and "¥40000000.01" in str(err.value.detail)
+    assert "¥40,000,000.00" in str(err.value.detail) and "¥40,000,000.01" in str(err.value.detail)
     assert "shares" in err.value.fields
     assert not Budget.objects.filter(source=fund).exists() or all(
         b.account.balance == 0 for b in Budget.objects.filter(source=fund)

@@ -28,7 +28,7 @@ def test_district_allocates_a_budget_in_the_admin_and_refusals_sit_beside_the_fi
     client.force_login(cast.district)
     form = {"source": special.pk, "area": cast.area(STREET_A).pk, "year": 2026, "note": ""}
     page = client.post(f"{BUDGETS}add/", form | {"amount": "1000.01"})
-    assert page.status_code == 200 and "¥1000.01" in page.content.decode()
+    assert page.status_code == 200 and "¥1,000.01" in page.content.decode()
     assert not Budget.objects.exists()
     page = client.post(f"{BUDGETS}add/", form | {"amount": "600"})
     assert page.status_code == 302

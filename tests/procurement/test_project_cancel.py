@@ -78,7 +78,7 @@ def test_cancel_is_refused_once_money_was_paid_and_nothing_moves(cast):
         svc.cancel_project(project, by=cast.street_a, reason=REASON)
     assert err.value.code == "already_paid"
     paid = sum(i.paid_amount for i in Installment.objects.filter(state="paid"))
-    assert f"¥{paid}" in str(err.value.detail) and "not take paid money back" in str(
+    assert f"¥{paid:,.2f}" in str(err.value.detail) and "not take paid money back" in str(
         err.value.detail
     )
     project.refresh_from_db()

@@ -211,7 +211,7 @@ def test_street_staff_draft_the_awarded_projects_contract(cast, client_as, award
 def test_a_contract_over_the_budget_is_refused_and_nothing_is_written(cast, client_as, awarded):
     client = client_as(cast.street_a)
     done = step(client, awarded, "draft_contract", apply="1", **years(second="150000.01"))
-    assert done.status_code == 302 and "¥300000.01" in said(done)
+    assert done.status_code == 302 and "¥300,000.01" in said(done)
     assert not Contract.objects.exists()
     half = step(client, awarded, "draft_contract", apply="1", **(years() | {"end_2": ""}))
     assert half.status_code == 200 and not Contract.objects.exists()  # year 2 half given

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from huitian import ledger
 from huitian.access import require
+from huitian.ledger import yuan
 from huitian.models import Area, LedgerAccount, LedgerMovement, User
 from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, check_step, move, save_new
@@ -115,7 +116,7 @@ def approve_grant(*, grant_id: int, by: User, note: str = "") -> Grant:
                     "The fund has ¥%(free)s not yet promised to other grants; "
                     "¥%(amount)s is more than that."
                 )
-                % {"free": free, "amount": grant.amount},
+                % {"free": yuan(free), "amount": yuan(grant.amount)},
             )
         move(grant, FLOW["approve"], by=by, note=note)
     return grant

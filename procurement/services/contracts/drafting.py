@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from huitian import ledger
 from huitian.access import require
+from huitian.ledger import yuan
 from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, check_step, move, save_new
 from procurement.error_codes import ErrorCode
@@ -121,7 +122,7 @@ def draft_contract(
         raise WorkflowError(
             ErrorCode.OVER_PROJECT_BUDGET,
             _("The contract's ¥%(total)s is more than the project's budget of ¥%(budget)s.")
-            % {"total": total, "budget": project.budget_amount},
+            % {"total": yuan(total), "budget": yuan(project.budget_amount)},
             fields={"periods": [_("Reduce the amounts.")]},
         )
     plan = _percents(schedule)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from huitian import ledger
+from huitian.ledger import yuan
 from huitian.workflow import WorkflowError, move
 from procurement.error_codes import ErrorCode
 from procurement.models.contracts import (
@@ -34,7 +35,7 @@ def paid_refusal(contract: Contract) -> WorkflowError | None:
         )
         % {
             "number": contract.number,
-            "total": sum((i.paid_amount or Decimal("0") for i in paid), Decimal("0")),
+            "total": yuan(sum((i.paid_amount or Decimal("0") for i in paid), Decimal("0"))),
             "order": paid[0].order,
             "index": paid[0].period.index,
         },

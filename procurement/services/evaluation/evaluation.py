@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from credit.models import CreditEvent
 from credit.services.events import record_credit_event
 from huitian.access import has_role, require
+from huitian.ledger import yuan
 from huitian.models import Role
 from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, move
@@ -85,8 +86,8 @@ def evaluation_problems(period: ContractPeriod) -> list[WorkflowError]:
                     "least one supervision visit before it is evaluated."
                 )
                 % {
-                    "budget": project.budget_amount,
-                    "threshold": settings.PURCHASE_MAJOR_PROJECT_THRESHOLD,
+                    "budget": yuan(project.budget_amount),
+                    "threshold": yuan(settings.PURCHASE_MAJOR_PROJECT_THRESHOLD),
                 },
             )
         )

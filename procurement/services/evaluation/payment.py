@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.access import require
+from huitian.ledger import yuan
 from huitian.workflow import WorkflowError, check_step, move
 from procurement.error_codes import ErrorCode
 from procurement.models import (
@@ -80,7 +81,7 @@ def pay_final_installment(*, period_id: int, by) -> Installment:
         note = _("Score %(score)s: %(percent)s%% of ¥%(amount)s") % {
             "score": period.evaluation_score,
             "percent": percent.normalize(),
-            "amount": final.amount,
+            "amount": yuan(final.amount),
         }
         common = {
             "budget_id": period.budget_id,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huitian.access import require
+from huitian.ledger import yuan
 from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, check_step, move, save_new
 from procurement.error_codes import ErrorCode
@@ -69,7 +70,7 @@ def apply(
         raise WorkflowError(
             ErrorCode.QUOTE_OVER_BUDGET,
             _("¥%(amount)s is more than the project's budget of ¥%(budget)s.")
-            % {"amount": amount, "budget": project.budget_amount},
+            % {"amount": yuan(amount), "budget": yuan(project.budget_amount)},
             fields={"quoted_amount": [_("Quote at most the project's budget.")]},
         )
     with transaction.atomic():
