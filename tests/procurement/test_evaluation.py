@@ -167,7 +167,7 @@ def test_a_major_project_needs_a_supervision_visit(cast):
     with pytest.raises(WorkflowError) as refused:
         evaluate(period, cast.street_a)
     assert refused.value.code == ErrorCode.SUPERVISION_REQUIRED
-    assert "600000" in str(refused.value.detail)
+    assert "¥600,000.00" in str(refused.value.detail)
     visit(contract, cast.street_a)
     assert evaluate(period, cast.street_a).grade == "excellent"
 
