@@ -49,6 +49,13 @@ def categories() -> dict:
     return _get("categories", lambda: {c.code: c for c in Category.objects.filter(is_active=True)})
 
 
+def category_names() -> dict:
+    """Every category's name by id, inactive ones too (old needs keep theirs)."""
+    from huitian.models import Category
+
+    return _get("category-names", lambda: dict(Category.objects.values_list("pk", "name")))
+
+
 def deadlines() -> dict:
     from procurement.models import CategoryDeadline
 

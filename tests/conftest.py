@@ -49,8 +49,13 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _clean_cache():
     # Throttle counters and lockouts live in the cache (Redis in CI): start each test clean.
+    # So do the per-process copies of areas, categories and the calendar (refdata).
+    from procurement import refdata
+
     cache.clear()
+    refdata.clear()
     yield
+    refdata.clear()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huitian.dashboards import Column, Period, Query, Table, rate
-from huitian.models import Category
 from procurement import refdata
 from procurement.models import Need
 from procurement.selectors import NEAR_DUE_WORKING_DAYS
@@ -86,11 +85,9 @@ def needs_by_channel(q: Query) -> Table:
 
 
 def category_names(q: Query) -> dict[int, str]:
-    """Every category's name (inactive ones too: old needs keep theirs), read once for
-    all the panels of a request."""
-    return q.shared(
-        "procurement:category-names", lambda: dict(Category.objects.values_list("pk", "name"))
-    )
+    """Every category's name (inactive ones too: old needs keep theirs), from the
+    per-process copy the intake uses (an admin edit shows within a minute)."""
+    return q.shared("procurement:category-names", refdata.category_names)
 
 
 def needs_by_category(q: Query) -> Table:
