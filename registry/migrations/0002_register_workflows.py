@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import huitian.validators
-import huitian.uploads
+import registry.uploads
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(validators=[huitian.validators.CleanTextValidator()], verbose_name='work summary')),
                 ('income', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='income (yuan)')),
                 ('expenditure', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='expenditure (yuan)')),
-                ('file', models.FileField(blank=True, upload_to='registry/annual/%Y/', validators=[huitian.uploads.UploadValidator()], verbose_name='report file')),
+                ('file', models.FileField(blank=True, upload_to='registry/annual/%Y/', validators=[registry.uploads.UploadValidator()], verbose_name='report file')),
                 ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
                 ('conclusion', models.CharField(blank=True, choices=[('pass', 'Qualified'), ('basic', 'Basically qualified'), ('fail', 'Not qualified')], max_length=8, verbose_name='inspection conclusion')),
                 ('concluded_at', models.DateTimeField(blank=True, null=True, verbose_name='concluded at')),
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(validators=[huitian.validators.CleanTextValidator()], verbose_name='work summary')),
                 ('income', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='income (yuan)')),
                 ('expenditure', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='expenditure (yuan)')),
-                ('file', models.TextField(blank=True, max_length=100, validators=[huitian.uploads.UploadValidator()], verbose_name='report file')),
+                ('file', models.TextField(blank=True, max_length=100, validators=[registry.uploads.UploadValidator()], verbose_name='report file')),
                 ('submitted_at', models.DateTimeField(blank=True, editable=False, verbose_name='submitted at')),
                 ('conclusion', models.CharField(blank=True, choices=[('pass', 'Qualified'), ('basic', 'Basically qualified'), ('fail', 'Not qualified')], max_length=8, verbose_name='inspection conclusion')),
                 ('concluded_at', models.DateTimeField(blank=True, null=True, verbose_name='concluded at')),
@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('title', models.CharField(max_length=100, validators=[huitian.validators.CleanTextValidator()], verbose_name='title')),
-                ('file', models.TextField(max_length=100, validators=[huitian.uploads.UploadValidator()], verbose_name='file')),
+                ('file', models.TextField(max_length=100, validators=[registry.uploads.UploadValidator()], verbose_name='file')),
                 ('uploaded_at', models.DateTimeField(blank=True, editable=False, verbose_name='uploaded at')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -232,7 +232,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=100, validators=[huitian.validators.CleanTextValidator()], verbose_name='title')),
-                ('file', models.FileField(upload_to='registry/registration/%Y/%m/', validators=[huitian.uploads.UploadValidator()], verbose_name='file')),
+                ('file', models.FileField(upload_to='registry/registration/%Y/%m/', validators=[registry.uploads.UploadValidator()], verbose_name='file')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
             ],
             options={

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import huitian.validators
-import huitian.uploads
+import registry.uploads
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('field', models.CharField(choices=[('environment', 'Community environment'), ('property', 'Property services'), ('elderly', 'Elderly care'), ('youth', 'Youth services'), ('culture', 'Culture'), ('party', 'Party-building innovation')], max_length=16, verbose_name='field')),
                 ('description', models.TextField(validators=[huitian.validators.CleanTextValidator()], verbose_name='social purpose and evidence')),
-                ('evidence', models.TextField(blank=True, max_length=100, validators=[huitian.uploads.UploadValidator()], verbose_name='evidence')),
+                ('evidence', models.TextField(blank=True, max_length=100, validators=[registry.uploads.UploadValidator()], verbose_name='evidence')),
                 ('state', models.CharField(choices=[('submitted', 'Submitted'), ('certified', 'Certified'), ('refused', 'Refused')], db_index=True, default='submitted', max_length=16, verbose_name='state')),
                 ('certificate_number', models.CharField(blank=True, max_length=32, verbose_name='certificate number')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
@@ -259,7 +259,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('field', models.CharField(choices=[('environment', 'Community environment'), ('property', 'Property services'), ('elderly', 'Elderly care'), ('youth', 'Youth services'), ('culture', 'Culture'), ('party', 'Party-building innovation')], max_length=16, verbose_name='field')),
                 ('description', models.TextField(validators=[huitian.validators.CleanTextValidator()], verbose_name='social purpose and evidence')),
-                ('evidence', models.FileField(blank=True, upload_to='registry/certification/%Y/', validators=[huitian.uploads.UploadValidator()], verbose_name='evidence')),
+                ('evidence', models.FileField(blank=True, upload_to='registry/certification/%Y/', validators=[registry.uploads.UploadValidator()], verbose_name='evidence')),
                 ('state', models.CharField(choices=[('submitted', 'Submitted'), ('certified', 'Certified'), ('refused', 'Refused')], db_index=True, default='submitted', max_length=16, verbose_name='state')),
                 ('certificate_number', models.CharField(blank=True, max_length=32, verbose_name='certificate number')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),

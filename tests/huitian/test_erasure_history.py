@@ -74,7 +74,13 @@ def refused(action) -> bool:
     return False
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the deployments' database")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason=(
+        "PostgreSQL-only: this checks the PostgreSQL trigger of huitian 0010 that deployments "
+        "run; the SQLite trigger is checked by test_erasure_works_on_the_embedded_sqlite_default"
+    ),
+)
 def test_erasure_blanks_the_person_in_history_and_keeps_the_rows(areas, cast):
     client, user = signed_up_resident()
     r = client.post(
@@ -116,7 +122,13 @@ def test_erasure_blanks_the_person_in_history_and_keeps_the_rows(areas, cast):
     assert step.by_id == user.pk and step.to_state == "erased"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the deployments' database")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason=(
+        "PostgreSQL-only: this checks the PostgreSQL trigger of huitian 0010 that deployments "
+        "run; the SQLite trigger is checked by test_erasure_works_on_the_embedded_sqlite_default"
+    ),
+)
 def test_history_stays_append_only_outside_and_inside_an_erasure(areas, cast):
     client, user = signed_up_resident()
     client.post(
@@ -154,7 +166,10 @@ def test_personal_history_tables_allow_only_erasure():
     from huitian.privacy import PERSONAL_HISTORY_COLUMNS
 
     if connection.vendor != "postgresql":
-        pytest.skip("the deployments' database")
+        pytest.skip(
+            "PostgreSQL-only: reads pg_trigger for the triggers deployments run; the SQLite "
+            "trigger is checked by test_erasure_works_on_the_embedded_sqlite_default"
+        )
     wanted = {
         m._meta.db_table
         for m in apps.get_models()

@@ -83,7 +83,10 @@ def test_postgresql_connections_run_without_jit():
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("JIT is a PostgreSQL setting; the embedded SQLite has none")
+        pytest.skip(
+            "PostgreSQL-only: JIT is a PostgreSQL setting; the embedded SQLite default has "
+            "no JIT to turn off"
+        )
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"

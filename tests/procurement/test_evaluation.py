@@ -296,7 +296,10 @@ def test_evaluations_are_append_only_in_the_database(cast):
     surveys(period, cast.street_a)
     done = evaluate(period, cast.street_a)
     if connection.vendor != "postgresql":
-        pytest.skip("the trigger refuses DELETE on PostgreSQL only")
+        pytest.skip(
+            "PostgreSQL-only: the append-only trigger that refuses UPDATE/DELETE of an "
+            "evaluation is installed on PostgreSQL, the database deployments and CI run"
+        )
     for write in (
         lambda: Evaluation.objects.filter(pk=done.pk).update(overall_score=100),
         lambda: Evaluation.objects.filter(pk=done.pk).delete(),
