@@ -1,0 +1,126 @@
+"""The public credit page (C4): what it shows and the version its cache key is read from."""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from credit.models import Complaint, CreditEvent, ListEntry, StarRating
+from credit.selectors import latest_ratings
+from credit.selectors.grades import current_grades, grade_breakdown, upheld_grade_appeals
+from credit.selectors.honours import honour_roll
+from credit.selectors.voice import public_voice
+
+
+@dataclass
+class CreditPage:
+    organization: object
+    rating: StarRating | None
+    events: list = field(default_factory=list)
+    entries: list = field(default_factory=list)
+    conclusions: list = field(default_factory=list)
+    grade: object = None
+    grade_breakdown: list = field(default_factory=list)
+    voice: dict = field(default_factory=dict)
+    honours: list = field(default_factory=list)
+    grade_appeals: list = field(default_factory=list)
+
+    @property
+    def listed(self) -> list:
+        return [e for e in self.entries if e.state == ListEntry.State.LISTED]
+
+    @property
+    def exclusion(self) -> str | None:
+        """Why the organization may not take purchases or certification (C7), if it may not."""
+        listed = self.listed
+        if not listed:
+            return None
+        return "；".join(
+            _("On the %(list)s since %(day)s (%(cause)s)")
+            % {"list": e.get_kind_display(), "day": e.entered_on, "cause": e.get_cause_display()}
+            for e in listed
+        )
+
+
+PAGE_EVENTS = 100
+
+
+def public_events(organization) -> list[CreditEvent]:
+    """The latest public events, each with `kind_label` in words: looked up in one dict
+    built per call (Django's `get_kind_display` rebuilds and hashes the choices, lazy
+    labels and all, on every call: the page's largest cost in its profile)."""
+    labels = {kind: str(label) for kind, label in CreditEvent.Kind.choices}
+    events = list(
+        CreditEvent.objects.filter(organization=organization, public=True)
+        .only(*PUBLIC_EVENT_FIELDS)
+        .order_by("-occurred_on", "-pk")[:PAGE_EVENTS]
+    )
+    for event in events:
+        event.kind_label = labels.get(event.kind, event.kind)
+    return events
+
+
+PUBLIC_EVENT_FIELDS = (
+    "id",
+    "organization_id",
+    "kind",
+    "occurred_on",
+    "effect",
+    "expires_on",
+    "summary",
+    "reason",
+    "reverses",
+)
+
+
+def public_credit_page(organization) -> CreditPage:
+    from registry.selectors import public_conclusions
+
+    grade = current_grades([organization.pk]).get(organization.pk)
+    return CreditPage(
+        grade=grade,
+        grade_breakdown=grade_breakdown(grade) if grade else [],
+        voice=public_voice(organization),
+        honours=list(honour_roll().filter(organization=organization)),
+        organization=organization,
+        rating=latest_ratings([organization.pk]).get(organization.pk),
+        events=public_events(organization),
+        entries=list(
+            ListEntry.objects.filter(organization=organization)
+            .select_related("organization")
+            .order_by("-entered_on", "-pk")
+        ),
+        conclusions=list(public_conclusions(organization)),
+        grade_appeals=upheld_grade_appeals(organization.pk),
+    )
+
+
+def credit_page_version(organization) -> str:
+    """What the public credit page shows has changed when this has: the newest row of
+    every record the page reads (append-only tables by id; the others by their history,
+    where every change is a row). One query of index lookups, so the rendered page can be
+    cached and served again until something changes."""
+    from credit.models import Appeal, Evaluation, Nomination, ServiceReview
+    from registry.models import AnnualReport
+
+    parts = [
+        (CreditEvent, "id"),
+        (StarRating, "id"),
+        (ServiceReview, "id"),
+        (ListEntry.history.model, "history_id"),
+        (Evaluation.history.model, "history_id"),
+        (Appeal.history.model, "history_id"),
+        (Complaint.history.model, "history_id"),
+        (Nomination.history.model, "history_id"),
+        (AnnualReport.history.model, "history_id"),
+    ]
+    qn = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(
+        f"(SELECT max({qn(column)}) FROM {qn(model._meta.db_table)} WHERE organization_id = %s)"
+        for model, column in parts
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization.pk] * len(parts))
+        row = cursor.fetchone()
+    created = organization.created_at.timestamp() if organization.created_at else 0
+    return f"{organization.pk}.{created}." + ".".join(str(v or 0) for v in row)
