@@ -224,7 +224,7 @@ class NeedsListAdmin(RecordOnlyAdmin):
         entries = (
             NeedsListEntry.objects.filter(needs_list=obj)
             .select_related("topic")
-            .order_by("rank", "pk")[:500]
+            .order_by(*NeedsListEntry._meta.ordering)[:500]
         )
         if not entries:
             return _("No topic yet: compile the list first.")
@@ -233,7 +233,7 @@ class NeedsListAdmin(RecordOnlyAdmin):
             '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
                 (
-                    e.rank,
+                    e.rank or position,  # a draft's place in the list until publication
                     reverse("admin:procurement_topic_change", args=[e.topic_id]),
                     e.topic.title,
                     e.need_count,
@@ -242,7 +242,7 @@ class NeedsListAdmin(RecordOnlyAdmin):
                     if e.topic.needs_review
                     else "",
                 )
-                for e in entries
+                for position, e in enumerate(entries, start=1)
             ),
         )
         return format_html(

@@ -114,7 +114,8 @@ class NeedsListEntry(models.Model):
     # No database FK check: PostgreSQL ran one per row at COMMIT (83,000 for a year's
     # list, a fifth of the first compile). Deleting a list or a topic through Django
     # still deletes its entries (on_delete). The list's lookups use the unique
-    # (needs_list, topic) index: no index of its own.
+    # (needs_list, topic) index: no index of its own, nor one on the topic (its
+    # lookups go through a list; a topic is deleted with its needs only in tests).
     needs_list = models.ForeignKey(
         NeedsList,
         verbose_name=_("needs list"),
@@ -129,7 +130,10 @@ class NeedsListEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="list_entries",
         db_constraint=False,
+        db_index=False,
     )
+    # Numbered when the list is published; 0 in a draft, whose entries are ordered by
+    # score (Meta.ordering, the same order the ranks are numbered in).
     rank = models.PositiveIntegerField(_("rank"), default=0)
     score = models.DecimalField(_("score"), max_digits=12, decimal_places=3, default=0)
     need_count = models.PositiveIntegerField(_("needs"), default=0)
@@ -142,9 +146,18 @@ class NeedsListEntry(models.Model):
     class Meta:
         verbose_name = _("needs list entry")
         verbose_name_plural = _("needs list entries")
-        ordering = ["rank"]
+        ordering = ["-score", "-last_need_at", "topic_id"]
         constraints = [
             models.UniqueConstraint(fields=["needs_list", "topic"], name="needs_list_entry_topic")
+        ]
+        indexes = [
+            # A published list's pages, by rank; a draft's rank-0 rows are not indexed,
+            # so the compile's INSERT of 80,000 entries does not fill it.
+            models.Index(
+                fields=["needs_list", "rank"],
+                name="needs_list_entry_rank",
+                condition=models.Q(rank__gt=0),
+            )
         ]
 
     def __str__(self):

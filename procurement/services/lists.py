@@ -86,7 +86,11 @@ def compile_needs_list(
     """Compile (or bring up to date) the list of a period. Incremental and idempotent.
 
     Only topics whose needs changed since the last compile are re-aggregated; a
-    second run with nothing new changes nothing. A published list is frozen.
+    second run with nothing new changes nothing. A published list is frozen. A draft's
+    entries are ordered by their score (`NeedsListEntry.Meta.ordering`); the ranks are
+    numbered once, when the list is published (`_number_ranks`): a day's needs lift a
+    few topics, and renumbering every entry below them was most of an incremental
+    compile.
     A person (`by`) compiles only if they may publish lists; the beat task passes nobody.
     """
     if by is not None:
@@ -147,7 +151,6 @@ def compile_needs_list(
                 kept = set(agg.values_list("topic_id", flat=True))
                 NeedsListEntry.objects.filter(needs_list=lst, topic_id__in=changed - kept).delete()
             _upsert_entries(lst, agg, period_start=period_start, period_end=period_end)
-        _rank(lst)
         entries = NeedsListEntry.objects.filter(needs_list=lst)
         if changed is not None:
             entries = entries.filter(topic_id__in=changed)
@@ -207,48 +210,50 @@ def _write_entries(lst: NeedsList, agg, changed: set | None, *, period_start, pe
     The aggregate (a CTE, computed once) feeds an UPDATE of the entries whose figures
     changed, an INSERT of the topics new to the list and a DELETE of the entries (of
     the changed topics, or all on a full compile) whose topic left it: set-based joins,
-    no per-row conflict check, nothing rewritten that did not change. A full compile
-    numbers the ranks in the same statement; `_rank` then only checks.
+    no per-row conflict check, nothing rewritten that did not change.
     """
     table = NeedsListEntry._meta.db_table
     agg_sql, agg_params = agg.query.sql_with_params()
     score, score_params = _score_sql(
         _bounds(period_end, period_end)[1], (period_end - period_start).days + 1
     )
-    order = "s.score DESC, s.last_need_at DESC, s.topic_id"
     figures = ["need_count", "resident_count", "max_urgency", "last_need_at", "score"]
-    if changed is None:
-        figures.append("rank")
-    rank = f"ROW_NUMBER() OVER (ORDER BY {order})" if changed is None else "0"
     scope, scope_params = (
         ("", []) if changed is None else ("AND e.topic_id = ANY(%s)", [list(changed)])
     )
     cols = ", ".join(figures)
+    values = f"{score}, a.n, a.residents, a.u, a.last"
+    if changed is None and not NeedsListEntry.objects.filter(needs_list=lst).exists():
+        # The list's first compile: nothing to compare with, a plain INSERT … SELECT (no
+        # anti-join for the planner to misjudge on an empty table).
+        sql = f"""
+            INSERT INTO {table} (needs_list_id, topic_id, rank, score, need_count,
+                                 resident_count, max_urgency, last_need_at)
+            SELECT %s, a.topic_id, 0, {values} FROM ({agg_sql}) AS a
+        """
+        _execute(sql, [lst.pk, *score_params, *agg_params], FULL_SCAN_SETTINGS)
+        return
     sql = f"""
         WITH a AS MATERIALIZED ({agg_sql}),
         s AS MATERIALIZED (
             SELECT a.topic_id, a.n AS need_count, a.residents AS resident_count,
                    a.u AS max_urgency, a.last AS last_need_at, {score} AS score FROM a
         ),
-        r AS MATERIALIZED (SELECT s.*, {rank} AS rank FROM s),
         changed AS (
-            UPDATE {table} AS t SET ({cols}) = ROW({", ".join(f"r.{c}" for c in figures)})
-            FROM r
-            WHERE t.needs_list_id = %s AND t.topic_id = r.topic_id
+            UPDATE {table} AS t SET ({cols}) = ROW({", ".join(f"s.{c}" for c in figures)})
+            FROM s
+            WHERE t.needs_list_id = %s AND t.topic_id = s.topic_id
               AND ({", ".join(f"t.{c}" for c in figures)})
-                  IS DISTINCT FROM ({", ".join(f"r.{c}" for c in figures)})
+                  IS DISTINCT FROM ({", ".join(f"s.{c}" for c in figures)})
             RETURNING 1
         ),
         added AS (
-            INSERT INTO {table} (needs_list_id, topic_id, rank, need_count, resident_count,
-                                 max_urgency, last_need_at, score)
-            SELECT %s, r.topic_id, r.rank, r.need_count, r.resident_count, r.max_urgency,
-                   r.last_need_at, r.score
-            FROM r
+            INSERT INTO {table} (needs_list_id, topic_id, rank, {cols})
+            SELECT %s, s.topic_id, 0, {", ".join(f"s.{c}" for c in figures)}
+            FROM s
             WHERE NOT EXISTS (
-                SELECT 1 FROM {table} AS e WHERE e.needs_list_id = %s AND e.topic_id = r.topic_id
+                SELECT 1 FROM {table} AS e WHERE e.needs_list_id = %s AND e.topic_id = s.topic_id
             )
-            ORDER BY r.rank, r.topic_id
             RETURNING 1
         )
         DELETE FROM {table} AS e
@@ -256,7 +261,10 @@ def _write_entries(lst: NeedsList, agg, changed: set | None, *, period_start, pe
           AND NOT EXISTS (SELECT 1 FROM a WHERE a.topic_id = e.topic_id)
     """
     params = [*agg_params, *score_params, lst.pk, lst.pk, lst.pk, lst.pk, *scope_params]
-    settings_ = FULL_SCAN_SETTINGS if changed is None else {}
+    _execute(sql, params, FULL_SCAN_SETTINGS if changed is None else {})
+
+
+def _execute(sql: str, params: list, settings_: dict) -> None:
     with connection.cursor() as cur:
         for name, value in settings_.items():
             cur.execute(f"SET LOCAL {name} = '{value}'")
@@ -265,12 +273,14 @@ def _write_entries(lst: NeedsList, agg, changed: set | None, *, period_start, pe
             cur.execute(f"RESET {name}")
 
 
-def _rank(lst: NeedsList) -> None:
+def _number_ranks(lst: NeedsList) -> None:
+    """Number the entries 1, 2, … in the list's order: once, as the list is published."""
     table = NeedsListEntry._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
             f"""UPDATE {table} SET rank = r.n FROM (
-                  SELECT id, ROW_NUMBER() OVER (ORDER BY score DESC, last_need_at DESC, id) AS n
+                  SELECT id, ROW_NUMBER() OVER (
+                      ORDER BY score DESC, last_need_at DESC, topic_id) AS n
                   FROM {table} WHERE needs_list_id = %s) AS r
                 WHERE {table}.id = r.id AND {table}.rank <> r.n""",
             [lst.pk],
@@ -292,6 +302,7 @@ def publish_needs_list(*, list_id: int, by: User) -> NeedsList:
         raise WorkflowError(ErrorCode.NOT_COMPILED, _("Compile the list before publishing it."))
     # Titles edited since the last compile are screened again before they go public.
     screen_topic_titles(lst.entries.values_list("topic_id", flat=True))
+    _number_ranks(lst)
     lst.published_at, lst.published_by = timezone.now(), by
     move(lst, NeedsList.FLOW["publish"], by=by, also=["published_at", "published_by"])
     return lst

@@ -1,7 +1,6 @@
 """Topics (P2): grouping needs, merge and split, titles fit to publish, the matched step."""
 
 import datetime
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -13,7 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from huitian.access import require
 from huitian.models import Area, User
-from huitian.privacy import ID_NUMBER, PHONE, ROOM, mask_personal_data
+from huitian.privacy import ID_NUMBER, PHONE, ROOM, holds_personal_data, mask_personal_data
 from huitian.sweep import claim_batch
 from huitian.workflow import WorkflowError, move, move_many
 from procurement.error_codes import ErrorCode
@@ -42,22 +41,19 @@ def screen_public_text(text: str) -> tuple[str, str]:
     return masked.text, reason[:200]
 
 
-# Every pattern of huitian.privacy needs a digit: a title without one is clean.
-_DIGIT = re.compile(r"\d")
-
-
 def screen_topic_titles(topic_ids) -> int:
     """Mask personal data in these topics' titles and flag them for review. Idempotent.
 
     Reads (id, title) pairs, not model instances (a full compile screens every topic
-    of the year), and builds a Topic only for a title that carries personal data.
+    of the year), one regex search per title, and builds a Topic only for a title
+    that carries personal data.
     """
     if not isinstance(topic_ids, QuerySet):
         topic_ids = list(topic_ids)
     suspects = [
         pk
         for pk, title in Topic.objects.filter(pk__in=topic_ids).values_list("pk", "title")
-        if _DIGIT.search(title) and mask_personal_data(title).changed
+        if holds_personal_data(title)
     ]
     flagged = []
     for topic in Topic.objects.filter(pk__in=suspects) if suspects else ():

@@ -46,32 +46,46 @@ def test_grouping_sweep_is_idempotent(cast):
     assert Topic.objects.count() == 1
 
 
-def test_compile_ranks_by_residents_and_is_incremental(cast):
+def test_compile_orders_by_residents_is_incremental_and_publish_numbers_the_ranks(cast):
     for phone in ("13812345671", "13812345672", "13812345673"):
         need("电梯故障", "3号楼电梯故障", contact_phone=phone)
     need("电梯故障", "3号楼电梯故障", contact_phone="13812345671")  # the same resident again
     need("路灯不亮", "5号楼路灯不亮", contact_phone="13812345679")
     start, end = period()
     lst = lists.compile_needs_list(period_start=start, period_end=end)
-    entries = list(NeedsListEntry.objects.filter(needs_list=lst).order_by("rank"))
-    assert [(e.rank, e.resident_count, e.need_count) for e in entries] == [(1, 3, 4), (2, 1, 1)]
+    entries = list(NeedsListEntry.objects.filter(needs_list=lst))  # a draft: by score
+    assert [(e.resident_count, e.need_count) for e in entries] == [(3, 4), (1, 1)]
+    assert {e.rank for e in entries} == {0}  # numbered at publication
     first_compiled = lst.compiled_at
     # Nothing new: nothing changes.
     again = lists.compile_needs_list(period_start=start, period_end=end)
     assert again.pk == lst.pk and NeedsListEntry.objects.filter(needs_list=lst).count() == 2
-    assert list(
-        NeedsListEntry.objects.filter(needs_list=lst)
-        .order_by("rank")
-        .values_list("pk", "rank", "score")
-    ) == [(e.pk, e.rank, e.score) for e in entries]
+    assert list(NeedsListEntry.objects.filter(needs_list=lst).values_list("pk", "score")) == [
+        (e.pk, e.score) for e in entries
+    ]
     # New needs about the street lamp overtake the lift.
     for phone in ("13900000001", "13900000002", "13900000003"):
         need("路灯不亮", "5号楼路灯不亮", contact_phone=phone)
     lst = lists.compile_needs_list(period_start=start, period_end=end)
     assert lst.compiled_at > first_compiled
-    top = NeedsListEntry.objects.filter(needs_list=lst).order_by("rank").first()
+    top = NeedsListEntry.objects.filter(needs_list=lst).first()
     assert top.resident_count == 4 and "路灯" in top.topic.title
-    # A rejected need no longer counts.
+    # Publishing numbers the ranks in the list's order, once.
+    lists.publish_needs_list(list_id=lst.pk, by=cast.district)
+    assert list(
+        NeedsListEntry.objects.filter(needs_list=lst)
+        .order_by("rank")
+        .values_list("rank", "resident_count", "topic__title")
+    ) == [(1, 4, "路灯不亮"), (2, 3, "电梯故障")]
+
+
+def test_a_rejected_need_leaves_the_list_at_the_next_compile(cast):
+    need("电梯故障", "3号楼电梯故障", contact_phone="13812345671")
+    for phone in ("13900000001", "13900000002"):
+        need("路灯不亮", "5号楼路灯不亮", contact_phone=phone)
+    start, end = period()
+    lst = lists.compile_needs_list(period_start=start, period_end=end)
+    assert NeedsListEntry.objects.filter(needs_list=lst).count() == 2
     from procurement.services.needs import reject_need
 
     for n in Need.objects.filter(title="路灯不亮"):
