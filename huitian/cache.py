@@ -15,11 +15,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
-_OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 _last_logged = 0.0
 
 
-def _log_outage(exc: Exception) -> None:
+def log_outage(exc: Exception) -> None:
     global _last_logged
     now = time.monotonic()
     if now - _last_logged > 60:
@@ -35,8 +35,8 @@ def _degrading(name: str, fallback):
     def method(self, *args, **kwargs):
         try:
             return parent(self, *args, **kwargs)
-        except _OUTAGE_ERRORS as exc:
-            _log_outage(exc)
+        except OUTAGE_ERRORS as exc:
+            log_outage(exc)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
 
     method.__name__ = name

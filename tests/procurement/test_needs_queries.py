@@ -291,3 +291,11 @@ def test_with_history_switched_off_the_intake_still_records_its_first_step(cast,
     need = Need.objects.get(pk=r.data["id"])
     assert not need.history.exists()
     assert [t.step for t in transitions_of(need)] == ["create"]
+
+
+def test_the_write_throttle_costs_one_redis_round_trip(cast):
+    client = api_as(cast.resident)
+    client.post(URL, BODY, format="json")  # the script is loaded once per process
+    sent = _redis_commands(lambda: client.post(URL, BODY, format="json"))
+    # The window trimmed, counted and extended by one script, not a GET and a SET.
+    assert len(sent) == 1 and sent[0].split(b"\r\n")[2] == b"EVALSHA", sent
