@@ -11,6 +11,7 @@ model's `Scope(evaluated=…)`, see `evaluated_filter`), public rows, and
 aggregate figures (`countable()`), and never sees contacts (`sees_contacts`).
 """
 
+import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -137,28 +138,51 @@ def area_filter(
 
 
 AREA_TREE_VERSION_KEY = "huitian:area-tree-version"
+# (tree version, paths) → the ids under them, per process. Areas change a few times a
+# year; the version (one Redis GET per call) says when every process must read again.
+_subtrees: dict[tuple[int, str], list[int]] = {}
+
+
+def area_tree_version() -> int | None:
+    """The area tree's version in the shared cache; None when the cache cannot say.
+
+    A version starts as a random number, not 0: a cache emptied (a Redis restart, a
+    test's `cache.clear()`) must not bring back a version a process already saw.
+    """
+    version = cache.get(AREA_TREE_VERSION_KEY)
+    if version is None:
+        first = secrets.randbits(48)
+        # (another process may have started one meanwhile: then read theirs)
+        version = (
+            first
+            if cache.add(AREA_TREE_VERSION_KEY, first, None)
+            else cache.get(AREA_TREE_VERSION_KEY)
+        )
+    return version
 
 
 def area_ids_under(paths: list[str]) -> list[int]:
-    """Ids of the areas inside any of `paths`, cached until an area is saved."""
-    version = cache.get(AREA_TREE_VERSION_KEY, 0)
-    key = f"huitian:area-ids:{version}:{'|'.join(sorted(paths))}"
-    ids = cache.get(key)
+    """Ids of the areas inside any of `paths`: read once per process and tree version."""
+    version, key = area_tree_version(), "|".join(sorted(paths))
+    ids = _subtrees.get((version, key)) if version is not None else None
     if ids is None:
         inside = Q()
         for path in paths:
             inside |= Q(path__startswith=path)
         ids = sorted(Area.objects.filter(inside).values_list("pk", flat=True))
-        cache.set(key, ids, 3600)
+        if version is not None:  # (without the version nothing could tell it is stale)
+            if len(_subtrees) >= 1000:  # paths × versions: bounded
+                _subtrees.clear()
+            _subtrees[(version, key)] = ids
     return ids
 
 
 def forget_area_tree() -> None:
-    """Called when an area is saved: every cached subtree becomes stale."""
+    """Called when an area is saved: every process reads the subtrees again."""
     try:
         cache.incr(AREA_TREE_VERSION_KEY)
     except ValueError:
-        cache.set(AREA_TREE_VERSION_KEY, 1, None)
+        cache.set(AREA_TREE_VERSION_KEY, secrets.randbits(48), None)
 
 
 def evaluated_filter(user, scope: Scope) -> Q:

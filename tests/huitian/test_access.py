@@ -168,3 +168,17 @@ def test_a_new_community_is_inside_its_street_at_once(cast, django_capture_on_co
     org = make_org("新社区合唱团", new)
     assert list(visible(cast.street_a, Organization.objects.all())) == [org]
     assert not visible(cast.street_b, Organization.objects.all()).exists()
+
+
+def test_a_community_moved_to_another_street_changes_both_clerks_scope_at_once(
+    cast, orgs, django_capture_on_commit_callbacks
+):
+    street_a, street_b = cast.street_a, cast.street_b
+    assert orgs["a2"] in visible(street_a, Organization.objects.all())  # remembered now
+    moved = cast.area(COMMUNITY_A2)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.parent = cast.area(COMMUNITY_B1).parent
+        moved.save()
+    # Each process remembers the ids under a street per tree version; the save bumps it.
+    assert orgs["a2"] not in visible(street_a, Organization.objects.all())
+    assert orgs["a2"] in visible(street_b, Organization.objects.all())
