@@ -15,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
+
+from huitian import access
 
 CLAIM = "pwd"
 
@@ -54,12 +57,26 @@ def user_of(token):
 
 
 class PasswordBoundJWTAuthentication(JWTAuthentication):
-    """Bearer tokens, refused once the user's password has changed."""
+    """Bearer tokens, refused once the user's password has changed.
+
+    The user is read with their role assignments in one query (`access.with_grants`):
+    every API request scopes by them, so a second round trip would follow at once.
+    """
 
     def get_user(self, validated_token):
-        user = super().get_user(validated_token)
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError as exc:
+            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+        users = access.with_grants(self.user_model.objects.all())
+        user = users.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
+        if user is None:
+            raise AuthenticationFailed(_("User not found"), code="user_not_found")
+        if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
+            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
         if not matches_password(validated_token, user):
             raise AuthenticationFailed(SUPERSEDED, "token_superseded")
+        access.take_grants(user)
         return user
 
 

@@ -104,3 +104,24 @@ def test_expired_tokens_are_flushed_by_the_daily_job(cast):
     with time_machine.travel(later, tick=False):
         flush_expired_tokens.delay()
     assert not OutstandingToken.objects.filter(user=cast.street_a).exists()
+
+
+def test_a_bearer_request_reads_its_user_and_role_assignments_in_one_query(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from huitian.models import RoleAssignment
+    from tests.conftest import COMMUNITY_A1
+    from tests.procurement.factories import NeedFactory, community
+
+    NeedFactory(community=community(COMMUNITY_A1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {_tokens('street_a')['access']}")
+    with CaptureQueriesContext(connection) as ctx:
+        listed = client.get("/api/v1/needs/")
+    assert listed.status_code == 200 and listed.json()["count"] == 1
+    reads = [q["sql"] for q in ctx.captured_queries if "huitian_roleassignment" in q["sql"]]
+    assert len(reads) == 1 and '"huitian_user"' in reads[0], reads
+    # A grant taken away stops at the next request: nothing is kept between requests.
+    RoleAssignment.objects.filter(user=cast.street_a).update(is_active=False)
+    assert client.get("/api/v1/needs/").json()["count"] == 0
