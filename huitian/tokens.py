@@ -59,7 +59,7 @@ def user_of(token):
 class PasswordBoundJWTAuthentication(JWTAuthentication):
     """Bearer tokens, refused once the user's password has changed.
 
-    The user is read with their role assignments in one query (`access.with_grants`):
+    The user is read with their role assignments in one query (`access.user_with_grants`):
     every API request scopes by them, so a second round trip would follow at once.
     """
 
@@ -68,8 +68,7 @@ class PasswordBoundJWTAuthentication(JWTAuthentication):
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as exc:
             raise InvalidToken(_("Token contained no recognizable user identification")) from exc
-        users = access.with_grants(self.user_model.objects.all())
-        user = users.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
+        user = access.user_with_grants(self.user_model, user_id)
         if user is None:
             raise AuthenticationFailed(_("User not found"), code="user_not_found")
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
