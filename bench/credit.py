@@ -3,10 +3,11 @@
 - the nightly star recompute (`recompute_star_ratings`), first run (writes every rating) and
   the steady nightly run (nothing changed, writes nothing), against the raw SQL aggregation
   that computes the same components for every organization (the floor);
-- one organization's public credit page (`/credit/organizations/{id}/`) in process, with
-  its body rendered on every request (cold) and as served in the steady state (the body
-  cached until a record it shows changes), both against the SQL the cold page runs,
-  replayed raw (what the page needs from the database).
+- one organization's public credit page (`/credit/organizations/{id}/`) in process, read
+  anonymously, with its body rendered on every request (cold) and as served in the steady
+  state (the whole page cached until a record it shows changes, the reader's CSRF token
+  put in), both against the SQL the cold page runs, replayed raw (what the page needs
+  from the database).
 The query count of the public list is independent of the page size: that one is a test
 (tests/credit/test_disclosure.py).
 """
@@ -211,7 +212,7 @@ def bench_credit(orgs: int, events: int) -> None:
         _best(page) / k,
         cold_floor,
         f"the page's {len(cold_sqls)} queries raw",
-        f"   ({len(warm)} queries + 1 cache read per request)",
+        f"   ({len(warm)} {'query' if len(warm) == 1 else 'queries'} + 1 cache read per request)",
     )
 
 
