@@ -12,7 +12,10 @@ The query count of the public list is independent of the page size: that one is 
 (tests/credit/test_disclosure.py).
 """
 
+import cProfile
 import datetime
+import io
+import pstats
 import time
 
 from django.db import connection
@@ -142,14 +145,7 @@ def bench_credit(orgs: int, events: int) -> None:
     if had:
         # A new model version (same weights) makes every rating differ: the run writes
         # them all again, as a first run does.
-        from credit.models import StarModel
-
-        last = StarModel.objects.order_by("-version").first()
-        StarModel.objects.create(
-            **{f: getattr(last, f) for f in stars.FIRST_MODEL if f != "note"},
-            version=last.version + 1,
-            note="bench",
-        )
+        _new_model_version()
     t0 = time.perf_counter()
     written = stars.recompute_star_ratings(organization_ids=ids, today=today)
     first = time.perf_counter() - t0
@@ -232,6 +228,53 @@ def _no_page_cache():
     return mock.patch.object(views, "cache", NoCache())
 
 
+def _new_model_version() -> None:
+    """A new star model version with the same weights: every rating differs from the last."""
+    from credit.models import StarModel
+    from credit.services import stars
+
+    last = StarModel.objects.order_by("-version").first()
+    StarModel.objects.create(
+        **{f: getattr(last, f) for f in stars.FIRST_MODEL if f != "note"},
+        version=last.version + 1,
+        note="bench",
+    )
+
+
+def _profile_recompute(title: str, run, *, new_model: bool = False) -> None:
+    """The run's queries by table, then cProfile of another run (each after a new model
+    version when `new_model`, so both write every rating)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.profiling import _short
+
+    print(f"\n== {title}: queries of the run")
+    if new_model:
+        _new_model_version()
+    with CaptureQueriesContext(connection) as ctx:
+        t0 = time.perf_counter()
+        run()
+        dt = time.perf_counter() - t0
+    print(f"  {dt * 1000:.1f} ms, {len(ctx.captured_queries)} queries")
+    by_table: dict[str, list[float]] = {}
+    for q in ctx.captured_queries:
+        by_table.setdefault(_short(q["sql"])[:90], []).append(float(q["time"]))
+    for sql, times in sorted(by_table.items(), key=lambda kv: -sum(kv[1]))[:12]:
+        print(f"  {sum(times) * 1000:8.1f} ms  ×{len(times):<4} {sql}")
+    if new_model:
+        _new_model_version()
+    prof = cProfile.Profile()
+    prof.enable()
+    run()
+    prof.disable()
+    for order in ("cumulative", "tottime"):
+        print(f"  cProfile ({order}):")
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(order).print_stats(25)
+        lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
+        print("\n".join("    " + ln for ln in lines[-26:]))
+
+
 def profile_credit(orgs: int, events: int) -> None:
     """What the two figures spend their time on (`--only-credit --profile`): the page's
     queries and Redis round trips, cProfile of the page and of the recompute, the
@@ -239,7 +282,7 @@ def profile_credit(orgs: int, events: int) -> None:
     aggregate."""
     from django.test import Client
 
-    from bench.profiling import _explain, _profile, _short, _show_request
+    from bench.profiling import _explain, _show_request
     from credit.services import stars
 
     ids = prepare(orgs, events)
@@ -249,21 +292,11 @@ def profile_credit(orgs: int, events: int) -> None:
     path = f"/credit/organizations/{ids[len(ids) // 2]}/"
     _show_request(f"GET {path}", lambda: client.get(path))
 
-    print("\n== star recompute, nightly unchanged: queries of the run")
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        t0 = time.perf_counter()
+    def run():
         stars.recompute_star_ratings(organization_ids=ids, today=today)
-        dt = time.perf_counter() - t0
-    print(f"  {dt * 1000:.1f} ms, {len(ctx.captured_queries)} queries")
-    by_table: dict[str, list[float]] = {}
-    for q in ctx.captured_queries:
-        by_table.setdefault(_short(q["sql"])[:90], []).append(float(q["time"]))
-    for sql, times in sorted(by_table.items(), key=lambda kv: -sum(kv[1]))[:12]:
-        print(f"  {sum(times) * 1000:8.1f} ms  ×{len(times):<4} {sql}")
-    print("  cProfile (cumulative):")
-    print(_profile(lambda: stars.recompute_star_ratings(organization_ids=ids, today=today), 30))
+
+    _profile_recompute("star recompute, nightly unchanged", run)
+    _profile_recompute("star recompute, new model version", run, new_model=True)
     params = {
         "prefix": f"{PREFIX}%",
         "year": today.year - 2,
