@@ -210,6 +210,31 @@ def bench_credit(orgs: int, events: int) -> None:
         f"the page's {len(cold_sqls)} queries raw",
         f"   ({len(warm)} {'query' if len(warm) == 1 else 'queries'} + 1 cache read per request)",
     )
+    # A signed-in member: the cached body in a shell rendered for them (not a target).
+    member = Client()
+    member.force_login(_member_of(org_id))
+    member.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        member.get(path)
+    queries = len(ctx.captured_queries)  # session, user, roles and the page's one
+    report(
+        "public credit page, signed in as its member",
+        _best(lambda: [member.get(path) for _ in range(k)]) / k,
+        cold_floor,
+        f"the page's {len(cold_sqls)} queries raw",
+        f"   ({queries} queries + 1 cache read per request)",
+    )
+
+
+def _member_of(org_id: int):
+    from huitian import services
+    from huitian.models import Role, User
+    from registry.models import Organization
+
+    user, _ = User.objects.get_or_create(username="bench_credit_member")
+    org = Organization.objects.get(pk=org_id)
+    services.assign_role(user=user, role=Role.ORG_MEMBER, organization=org)
+    return user
 
 
 def _no_page_cache():
