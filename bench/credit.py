@@ -17,6 +17,7 @@ import datetime
 import io
 import pstats
 import time
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -198,32 +199,38 @@ def bench_credit(orgs: int, events: int) -> None:
             cold_floor,
             f"its {len(cold_sqls)} queries raw",
         )
-    # Steady state: nothing changed since the last request, the body comes from the cache.
-    client.get(path)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(path)
-    warm = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    # Steady state: nothing changed since the last request, the page comes from the cache.
     report(
         "public credit page (one organization)",
         _best(page) / k,
         cold_floor,
         f"the page's {len(cold_sqls)} queries raw",
-        f"   ({len(warm)} {'query' if len(warm) == 1 else 'queries'} + 1 cache read per request)",
+        f"   ({_round_trips(lambda: client.get(path))} per request)",
     )
     # A signed-in member: the cached body in a shell rendered for them (not a target).
     member = Client()
     member.force_login(_member_of(org_id))
-    member.get(path)
-    with CaptureQueriesContext(connection) as ctx:
-        member.get(path)
-    queries = len(ctx.captured_queries)  # session, user, roles and the page's one
     report(
         "public credit page, signed in as its member",
         _best(lambda: [member.get(path) for _ in range(k)]) / k,
         cold_floor,
         f"the page's {len(cold_sqls)} queries raw",
-        f"   ({queries} queries + 1 cache read per request)",
+        f"   ({_round_trips(lambda: member.get(path))} per request)",
     )
+
+
+def _round_trips(call) -> str:
+    """Queries and Redis commands of one call, after a warming one."""
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.profiling import redis_round_trips
+
+    call()
+    redis: list = []
+    with CaptureQueriesContext(connection) as ctx, redis_round_trips(redis):
+        call()
+    n = len(ctx.captured_queries)
+    return f"{n} {'query' if n == 1 else 'queries'}, {len(redis)} Redis round trips"
 
 
 def _member_of(org_id: int):
@@ -237,8 +244,9 @@ def _member_of(org_id: int):
     return user
 
 
+@contextmanager
 def _no_page_cache():
-    """The credit page's cache, switched off (every request renders the body)."""
+    """The credit page's caches, switched off (every request renders the body)."""
     from unittest import mock
 
     from credit import views
@@ -250,7 +258,11 @@ def _no_page_cache():
         def set(self, *args, **kwargs):
             return None
 
-    return mock.patch.object(views, "cache", NoCache())
+    with (
+        mock.patch.object(views, "cache", NoCache()),
+        mock.patch.object(views, "recent_pages", NoCache()),
+    ):
+        yield
 
 
 def _new_model_version() -> None:

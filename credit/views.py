@@ -3,6 +3,8 @@ roll of honours (C6); the resident's page to rate and complain about services (C
 
 import csv
 import io
+import threading
+from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,18 +45,47 @@ SLOT_TOKEN = "credit-page-csrf-slot"
 CSRF_SLOT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{SLOT_TOKEN}">'
 
 
+class RecentPages:
+    """The last pages this process served, by key: the key is read from the database on
+    every request (the records' version), so a copy here is as current as the shared
+    cache's, without its round trip (a quarter of a cached request in the profile)."""
+
+    def __init__(self, size: int = 200):
+        self.size = size
+        self.pages: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            html = self.pages.get(key)
+            if html is not None:
+                self.pages.move_to_end(key)
+            return html
+
+    def set(self, key: str, html: str) -> None:
+        with self.lock:
+            self.pages[key] = html
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+recent_pages = RecentPages()
+
+
 def organization_credit(request, pk):
     """The public credit page. What it shows is the same for everyone until a record on
     it changes (`credit_page_state`), so it is rendered once and then served from the
     cache; the day and language are in the key (grades and complaints count by date).
-    Anonymous readers (most of them) get the whole page from the cache with only their
-    CSRF token put in; signed-in readers get the cached body in a shell that shows them."""
+    Anonymous readers (most of them) get the whole page from the cache (this process's
+    copy, else the shared one) with only their CSRF token put in; signed-in readers get
+    the cached body in a shell that shows them."""
     state = selectors.credit_page_state(pk)
     if state is None:
         raise Http404
     key = f"{state.version}:{timezone.localdate().isoformat()}:{get_language()}"
     if _same_page_for_every_anonymous_reader(request, pk):
-        html = cache.get(f"credit:html:{key}")
+        html = recent_pages.get(key) or cache.get(f"credit:html:{key}")
         if html is None:
             body = _body(request, state, key, member=False)
             html = render_to_string(
@@ -63,6 +94,7 @@ def organization_credit(request, pk):
                 request=request,
             )
             cache.set(f"credit:html:{key}", html, PAGE_CACHE_SECONDS)
+        recent_pages.set(key, html)
         return HttpResponse(html.replace(CSRF_SLOT, csrf_input(request)))
     member = pk in organization_ids(request.user)
     body = _body(request, state, key, member=member)

@@ -19,8 +19,4 @@ class Migration(migrations.Migration):
             model_name='servicereview',
             index=models.Index(fields=['organization', 'id'], name='credit_review_org_newest'),
         ),
-        migrations.AddIndex(
-            model_name='starrating',
-            index=models.Index(fields=['organization', 'id'], name='credit_rating_org_newest'),
-        ),
     ]

@@ -88,12 +88,7 @@ class StarRating(models.Model):
         verbose_name = _("star rating")
         verbose_name_plural = _("star ratings")
         ordering = ["-computed_at", "-pk"]
-        indexes = [
-            models.Index(fields=["organization", "-computed_at"]),
-            # The credit page's version: without it PostgreSQL walked the primary key
-            # backwards for max(id), through every rating written since.
-            models.Index(fields=["organization", "id"], name="credit_rating_org_newest"),
-        ]
+        indexes = [models.Index(fields=["organization", "-computed_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(stars__gte=1, stars__lte=5), name="star_rating_stars_range"

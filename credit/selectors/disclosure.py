@@ -116,7 +116,6 @@ def _state_sql() -> tuple[str, int]:
 
     parts = [
         (CreditEvent, "id"),
-        (StarRating, "id"),
         (ServiceReview, "id"),
         (ListEntry.history.model, "history_id"),
         (Evaluation.history.model, "history_id"),
@@ -126,20 +125,27 @@ def _state_sql() -> tuple[str, int]:
         (AnnualReport.history.model, "history_id"),
     ]
     qn = connection.ops.quote_name
-    newest = ", ".join(
+    newest = [
         f"(SELECT max({qn(column)}) FROM {qn(model._meta.db_table)} WHERE organization_id = %s)"
         for model, column in parts
+    ]
+    # The rating the page shows (the latest, as `latest_ratings` orders them), on the
+    # index the recompute reads too: one index fewer for each night's 10,000 INSERTs.
+    newest.append(
+        f"(SELECT id FROM {qn(StarRating._meta.db_table)} WHERE organization_id = %s"
+        " ORDER BY computed_at DESC, id DESC LIMIT 1)"
     )
     table = qn(Organization._meta.db_table)
-    return f"SELECT name, created_at, {newest} FROM {table} WHERE id = %s", len(parts) + 1
+    sql = f"SELECT name, created_at, {', '.join(newest)} FROM {table} WHERE id = %s"
+    return sql, len(newest) + 1
 
 
 def credit_page_state(organization_id: int) -> PageState | None:
     """The organization's name and the version of its credit page, or None when there
     is no such organization: one query of index lookups (the newest row of every record
     the page reads: append-only tables by id, the others by their history, where every
-    change is a row), so the page can be cached and served again until something
-    changes. The name is in the version, as the page shows it."""
+    change is a row; the rating the page shows), so the page can be cached and served
+    again until something changes. The name is in the version, as the page shows it."""
     sql, params = _state_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [organization_id] * params)

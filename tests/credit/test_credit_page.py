@@ -3,6 +3,7 @@ page from the cache (their own CSRF token put in); signed-in readers get the cac
 in a shell rendered for them. Every change shows at once (test_disclosure.py)."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.messages import constants
@@ -118,3 +119,30 @@ def test_the_language_switch_returns_to_the_address_the_reader_came_from(cast):
     assert f'name="next" type="hidden" value="{url}"' in client.get(url).content.decode()
     html = client.get(url, {"from": "lists"}).content.decode()
     assert f'name="next" type="hidden" value="{url}?from=lists"' in html
+
+
+def test_a_page_this_process_served_is_served_again_without_the_shared_cache(cast):
+    from credit import views
+
+    org = listed(cast)
+    url = f"/credit/organizations/{org.pk}/"
+    client = Client()
+    first = client.get(url).content.decode()
+    unread = mock.patch.object(views, "cache", mock.Mock(get=mock.Mock(side_effect=AssertionError)))
+    with unread:
+        assert count_queries(lambda: client.get(url)) == 1
+        again = client.get(url).content.decode()
+    assert TOKEN.sub("", again) == TOKEN.sub("", first)
+    services.record_credit_event(organization_id=org.pk, kind="honour", summary="新表彰")
+    assert "新表彰" in client.get(url).content.decode()  # a new version: rendered again
+
+
+def test_the_process_keeps_only_its_most_recent_pages():
+    from credit.views import RecentPages
+
+    pages = RecentPages(size=2)
+    pages.set("a", "A")
+    pages.set("b", "B")
+    assert pages.get("a") == "A"  # now the most recent
+    pages.set("c", "C")
+    assert (pages.get("a"), pages.get("b"), pages.get("c")) == ("A", None, "C")
