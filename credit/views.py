@@ -103,7 +103,8 @@ def organization_credit(request, pk):
 
 def _same_page_for_every_anonymous_reader(request, pk) -> bool:
     """A plain GET by someone not signed in, with no message waiting to be shown: the
-    shell then differs between readers only by the CSRF token of the language switch."""
+    shell then differs between readers only by the CSRF token of the language switch.
+    (Were the shell to use a CSP nonce, it would have to be put in the same way.)"""
     return (
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
