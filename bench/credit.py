@@ -3,16 +3,21 @@
 - the nightly star recompute (`recompute_star_ratings`), first run (writes every rating) and
   the steady nightly run (nothing changed, writes nothing), against the raw SQL aggregation
   that computes the same components for every organization (the floor);
-- one organization's public credit page (`/credit/organizations/{id}/`) in process, with
-  its body rendered on every request (cold) and as served in the steady state (the body
-  cached until a record it shows changes), both against the SQL the cold page runs,
-  replayed raw (what the page needs from the database).
+- one organization's public credit page (`/credit/organizations/{id}/`) in process, read
+  anonymously, with its body rendered on every request (cold) and as served in the steady
+  state (the whole page cached until a record it shows changes, the reader's CSRF token
+  put in), both against the SQL the cold page runs, replayed raw (what the page needs
+  from the database).
 The query count of the public list is independent of the page size: that one is a test
 (tests/credit/test_disclosure.py).
 """
 
+import cProfile
 import datetime
+import io
+import pstats
 import time
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -141,14 +146,7 @@ def bench_credit(orgs: int, events: int) -> None:
     if had:
         # A new model version (same weights) makes every rating differ: the run writes
         # them all again, as a first run does.
-        from credit.models import StarModel
-
-        last = StarModel.objects.order_by("-version").first()
-        StarModel.objects.create(
-            **{f: getattr(last, f) for f in stars.FIRST_MODEL if f != "note"},
-            version=last.version + 1,
-            note="bench",
-        )
+        _new_model_version()
     t0 = time.perf_counter()
     written = stars.recompute_star_ratings(organization_ids=ids, today=today)
     first = time.perf_counter() - t0
@@ -201,22 +199,54 @@ def bench_credit(orgs: int, events: int) -> None:
             cold_floor,
             f"its {len(cold_sqls)} queries raw",
         )
-    # Steady state: nothing changed since the last request, the body comes from the cache.
-    client.get(path)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(path)
-    warm = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    # Steady state: nothing changed since the last request, the page comes from the cache.
     report(
         "public credit page (one organization)",
         _best(page) / k,
         cold_floor,
         f"the page's {len(cold_sqls)} queries raw",
-        f"   ({len(warm)} queries + 1 cache read per request)",
+        f"   ({_round_trips(lambda: client.get(path))} per request)",
+    )
+    # A signed-in member: the cached body in a shell rendered for them (not a target).
+    member = Client()
+    member.force_login(_member_of(org_id))
+    report(
+        "public credit page, signed in as its member",
+        _best(lambda: [member.get(path) for _ in range(k)]) / k,
+        cold_floor,
+        f"the page's {len(cold_sqls)} queries raw",
+        f"   ({_round_trips(lambda: member.get(path))} per request)",
     )
 
 
+def _round_trips(call) -> str:
+    """Queries and Redis commands of one call, after a warming one."""
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.profiling import redis_round_trips
+
+    call()
+    redis: list = []
+    with CaptureQueriesContext(connection) as ctx, redis_round_trips(redis):
+        call()
+    n = len(ctx.captured_queries)
+    return f"{n} {'query' if n == 1 else 'queries'}, {len(redis)} Redis round trips"
+
+
+def _member_of(org_id: int):
+    from huitian import services
+    from huitian.models import Role, User
+    from registry.models import Organization
+
+    user, _ = User.objects.get_or_create(username="bench_credit_member")
+    org = Organization.objects.get(pk=org_id)
+    services.assign_role(user=user, role=Role.ORG_MEMBER, organization=org)
+    return user
+
+
+@contextmanager
 def _no_page_cache():
-    """The credit page's cache, switched off (every request renders the body)."""
+    """The credit page's caches, switched off (every request renders the body)."""
     from unittest import mock
 
     from credit import views
@@ -228,7 +258,58 @@ def _no_page_cache():
         def set(self, *args, **kwargs):
             return None
 
-    return mock.patch.object(views, "cache", NoCache())
+    with (
+        mock.patch.object(views, "cache", NoCache()),
+        mock.patch.object(views, "recent_pages", NoCache()),
+    ):
+        yield
+
+
+def _new_model_version() -> None:
+    """A new star model version with the same weights: every rating differs from the last."""
+    from credit.models import StarModel
+    from credit.services import stars
+
+    last = StarModel.objects.order_by("-version").first()
+    StarModel.objects.create(
+        **{f: getattr(last, f) for f in stars.FIRST_MODEL if f != "note"},
+        version=last.version + 1,
+        note="bench",
+    )
+
+
+def _profile_recompute(title: str, run, *, new_model: bool = False) -> None:
+    """The run's queries by table, then cProfile of another run (each after a new model
+    version when `new_model`, so both write every rating)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.profiling import _short
+
+    print(f"\n== {title}: queries of the run")
+    if new_model:
+        _new_model_version()
+    with CaptureQueriesContext(connection) as ctx:
+        t0 = time.perf_counter()
+        run()
+        dt = time.perf_counter() - t0
+    print(f"  {dt * 1000:.1f} ms, {len(ctx.captured_queries)} queries")
+    by_table: dict[str, list[float]] = {}
+    for q in ctx.captured_queries:
+        by_table.setdefault(_short(q["sql"])[:90], []).append(float(q["time"]))
+    for sql, times in sorted(by_table.items(), key=lambda kv: -sum(kv[1]))[:12]:
+        print(f"  {sum(times) * 1000:8.1f} ms  ×{len(times):<4} {sql}")
+    if new_model:
+        _new_model_version()
+    prof = cProfile.Profile()
+    prof.enable()
+    run()
+    prof.disable()
+    for order in ("cumulative", "tottime"):
+        print(f"  cProfile ({order}):")
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(order).print_stats(25)
+        lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
+        print("\n".join("    " + ln for ln in lines[-26:]))
 
 
 def profile_credit(orgs: int, events: int) -> None:
@@ -238,7 +319,7 @@ def profile_credit(orgs: int, events: int) -> None:
     aggregate."""
     from django.test import Client
 
-    from bench.profiling import _explain, _profile, _short, _show_request
+    from bench.profiling import _explain, _show_request
     from credit.services import stars
 
     ids = prepare(orgs, events)
@@ -248,21 +329,11 @@ def profile_credit(orgs: int, events: int) -> None:
     path = f"/credit/organizations/{ids[len(ids) // 2]}/"
     _show_request(f"GET {path}", lambda: client.get(path))
 
-    print("\n== star recompute, nightly unchanged: queries of the run")
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        t0 = time.perf_counter()
+    def run():
         stars.recompute_star_ratings(organization_ids=ids, today=today)
-        dt = time.perf_counter() - t0
-    print(f"  {dt * 1000:.1f} ms, {len(ctx.captured_queries)} queries")
-    by_table: dict[str, list[float]] = {}
-    for q in ctx.captured_queries:
-        by_table.setdefault(_short(q["sql"])[:90], []).append(float(q["time"]))
-    for sql, times in sorted(by_table.items(), key=lambda kv: -sum(kv[1]))[:12]:
-        print(f"  {sum(times) * 1000:8.1f} ms  ×{len(times):<4} {sql}")
-    print("  cProfile (cumulative):")
-    print(_profile(lambda: stars.recompute_star_ratings(organization_ids=ids, today=today), 30))
+
+    _profile_recompute("star recompute, nightly unchanged", run)
+    _profile_recompute("star recompute, new model version", run, new_model=True)
     params = {
         "prefix": f"{PREFIX}%",
         "year": today.year - 2,

@@ -83,7 +83,11 @@ class CreditEvent(models.Model):
         verbose_name = _("credit event")
         verbose_name_plural = _("credit events")
         ordering = ["-occurred_on", "-pk"]
-        indexes = [models.Index(fields=["organization", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["organization", "occurred_on"]),
+            # The newest event of one organization (the credit page's version) in one probe.
+            models.Index(fields=["organization", "id"], name="credit_event_org_newest"),
+        ]
         constraints = [
             # One event per (kind, source): a retried caller records nothing twice.
             models.UniqueConstraint(

@@ -99,6 +99,8 @@ class ServiceReview(ResidentVoice):
         verbose_name = _("service rating")
         verbose_name_plural = _("service ratings")
         ordering = ["-created_at", "-pk"]
+        # The newest rating of one organization (the credit page's version) in one probe.
+        indexes = [models.Index(fields=["organization", "id"], name="credit_review_org_newest")]
         constraints = [
             *ResidentVoice.subject_constraints("credit_review"),
             models.CheckConstraint(

@@ -1,5 +1,7 @@
 """The public credit page (C4): what it shows and the version its cache key is read from."""
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -95,17 +97,25 @@ def public_credit_page(organization) -> CreditPage:
     )
 
 
-def credit_page_version(organization) -> str:
-    """What the public credit page shows has changed when this has: the newest row of
-    every record the page reads (append-only tables by id; the others by their history,
-    where every change is a row). One query of index lookups, so the rendered page can be
-    cached and served again until something changes."""
+@dataclass(frozen=True)
+class PageState:
+    """What the public credit page needs before it knows whether its cache holds it."""
+
+    pk: int
+    name: str
+    version: str  # changes whenever anything the page shows changes (the name included)
+
+
+@functools.cache
+def _state_sql() -> tuple[str, int]:
+    """The state query and its number of parameters, built once per process (reading a
+    model's `history` builds a manager class each time: 3 ms of 9 a request in the
+    profile)."""
     from credit.models import Appeal, Evaluation, Nomination, ServiceReview
-    from registry.models import AnnualReport
+    from registry.models import AnnualReport, Organization
 
     parts = [
         (CreditEvent, "id"),
-        (StarRating, "id"),
         (ServiceReview, "id"),
         (ListEntry.history.model, "history_id"),
         (Evaluation.history.model, "history_id"),
@@ -115,12 +125,35 @@ def credit_page_version(organization) -> str:
         (AnnualReport.history.model, "history_id"),
     ]
     qn = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(
+    newest = [
         f"(SELECT max({qn(column)}) FROM {qn(model._meta.db_table)} WHERE organization_id = %s)"
         for model, column in parts
+    ]
+    # The rating the page shows (the latest, as `latest_ratings` orders them), on the
+    # index the recompute reads too: one index fewer for each night's 10,000 INSERTs.
+    newest.append(
+        f"(SELECT id FROM {qn(StarRating._meta.db_table)} WHERE organization_id = %s"
+        " ORDER BY computed_at DESC, id DESC LIMIT 1)"
     )
+    table = qn(Organization._meta.db_table)
+    sql = f"SELECT name, created_at, {', '.join(newest)} FROM {table} WHERE id = %s"
+    return sql, len(newest) + 1
+
+
+def credit_page_state(organization_id: int) -> PageState | None:
+    """The organization's name and the version of its credit page, or None when there
+    is no such organization: one query of index lookups (the newest row of every record
+    the page reads: append-only tables by id, the others by their history, where every
+    change is a row; the rating the page shows), so the page can be cached and served
+    again until something changes. The name is in the version, as the page shows it."""
+    sql, params = _state_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [organization.pk] * len(parts))
+        cursor.execute(sql, [organization_id] * params)
         row = cursor.fetchone()
-    created = organization.created_at.timestamp() if organization.created_at else 0
-    return f"{organization.pk}.{created}." + ".".join(str(v or 0) for v in row)
+    if row is None:
+        return None
+    name, created, *newest = row
+    digest = hashlib.blake2b(name.encode(), digest_size=6).hexdigest()
+    stamp = created.timestamp() if created else 0
+    version = f"{organization_id}.{stamp}.{digest}." + ".".join(str(v or 0) for v in newest)
+    return PageState(pk=organization_id, name=name, version=version)

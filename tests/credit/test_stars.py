@@ -91,6 +91,30 @@ def test_a_new_model_version_rates_again_with_its_version(cast):
         assert_breakdown(rating)
 
 
+def test_a_rating_whose_words_alone_changed_is_written_again(cast, monkeypatch):
+    """Same model, same score, another explanation: a new rating (the breakdown is
+    compared, not only the model and the score); then nothing more."""
+    from credit.services import stars as star_services
+
+    org, other = old_organization(FiledGroupFactory), old_organization(FiledGroupFactory)
+    assert services.recompute_star_ratings() == 2
+    real = star_services.star_components
+
+    def reworded(batch, **kwargs):
+        components = real(batch, **kwargs)
+        value, _why = components[org.pk]["finance"]
+        components[org.pk]["finance"] = (value, "措辞已修订")
+        return components
+
+    monkeypatch.setattr(star_services, "star_components", reworded)
+    assert services.recompute_star_ratings() == 1
+    assert services.recompute_star_ratings() == 0
+    latest = rated(org)
+    assert latest.score == StarRating.objects.filter(organization=org).earliest("pk").score
+    assert {row["component"]: row["why"] for row in latest.breakdown}["finance"] == "措辞已修订"
+    assert StarRating.objects.filter(organization=other).count() == 1
+
+
 def test_a_relevant_event_recomputes_the_rating_on_commit(cast, django_capture_on_commit_callbacks):
     from registry import services as registry_services
 
