@@ -4,6 +4,7 @@ the chosen area, and the roll-up of leaf-area rows into the chosen area's childr
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db.models import Q, QuerySet
 
 from huitian.access import countable
@@ -22,6 +23,9 @@ class Query:
     area: Node
     period: Period
     _shared: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # `clause()` of a scope that joins or is DISTINCT: not one condition on the table.
+    UNCLAUSED = object()
 
     def shared(self, key, compute):
         """`compute()` once per request under `key` (category labels, a calendar, …)."""
@@ -60,6 +64,28 @@ class Query:
     def scoped(self, qs: QuerySet, area_lookup: str) -> QuerySet:
         """`qs` counted as the user may, inside the chosen area."""
         return self.countable(qs).filter(self.inside(area_lookup))
+
+    def clause(self, model, area_lookup: str):
+        """`scoped()` as one SQL condition on `model`'s own table, `(sql, params)`, for a
+        `Statement`; None when the user may count nothing; `UNCLAUSED` when the scope
+        needs a join or DISTINCT. Compiled once per request and model."""
+
+        def compile_clause():
+            query = self.scoped(model._base_manager.all(), area_lookup).query
+            if query.is_empty():
+                return None
+            joined = any(n for a, n in query.alias_refcount.items() if a != query.base_table)
+            if query.distinct or joined:
+                return self.UNCLAUSED
+            try:
+                sql, params = query.get_compiler(model._base_manager.db).compile(query.where)
+            except EmptyResultSet:
+                return None
+            except FullResultSet:
+                return "TRUE", ()
+            return sql, tuple(params)
+
+        return self.shared(("clause", model, area_lookup), compile_clause)
 
     @property
     def drills(self) -> bool:
