@@ -15,8 +15,9 @@ and communities there are.
 
 One module per concept: `periods` (what `?period=` says), `areas` (the area tree, what
 a user may ask for), `query` (the `Query` a selector gets, the roll-up), `panels` (the
-protocol, the registry, the cached answer) and `downloads` (CSV/xlsx). Callers import
-from this package; the names below are its public face.
+protocol, the registry, the cached answer), `downloads` (CSV/xlsx) and `statements`
+(aggregates compiled once per scope shape, bound per request). Callers import from
+this package; the names below are its public face.
 """
 
 from huitian.dashboards.areas import (
