@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from huitian.dashboards import Panel
 from procurement.dashboards.money import budget_use, foundation, money_flow
 from procurement.dashboards.needs import (
-    _open_data,
     due_counts,
     growing_topics,
     hot_spots,
@@ -20,6 +19,7 @@ from procurement.dashboards.needs import (
     rates_by_category,
     rates_by_month,
 )
+from procurement.dashboards.needs_open_data import _open_data
 from procurement.dashboards.projects import (
     evaluation_grades,
     project_money,

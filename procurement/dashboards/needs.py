@@ -1,11 +1,14 @@
 """Needs panels: volumes (by area, channel, category, week), hot spots, growing
 categories, the three 接诉即办 rates, overdue and near-due counts; and the needs' open
-data (D2). Each selector counts through `q.scoped(...)` and groups by the row's own area
-id; `q.roll_up` puts the ids under the chosen area's children."""
+data (D2). Each selector counts through the scoping door inside the chosen area and
+groups by the row's own area id; `q.roll_up` puts the ids under the chosen area's
+children. The aggregates are `Statement`s (compiled once per process and scope shape,
+bound per request): on one community their SQL takes a few milliseconds, and building
+and compiling the querysets anew cost as much again."""
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, DateField, DateTimeField, F, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huitian.dashboards import Column, Period, Query, Table, rate
+from huitian.dashboards.statements import Bind, Statement
 from procurement import refdata
 from procurement.models import Need
 from procurement.selectors import NEAR_DUE_WORKING_DAYS
@@ -22,18 +26,26 @@ LAST_YEAR = Column("last_year", _("same period last year"))
 HANDLED_STATES = (Need.State.RESOLVED, Need.State.CLOSED)
 
 
-def _needs(q: Query, period=None):
-    period = period or q.period
-    return q.scoped(Need.objects.all(), "community").filter(period.q("created_at"))
+LO, HI = Bind("lo", DateTimeField()), Bind("hi", DateTimeField())
 
 
-# -------------------------------------------------------------- volumes
+def _statement(build) -> Statement:
+    """Needs counted as the user may inside the chosen area, built by `build(needs)`."""
+    return Statement(Need, "community", build)
 
 
-def needs_by_area(q: Query) -> Table:
-    """Received, handled and last year's count per child area (drill-down)."""
-    this = (
-        _needs(q)
+def _in_period(needs):
+    """Needs created in the bound period (`_period(...)`)."""
+    return needs.filter(created_at__gte=LO, created_at__lt=HI)
+
+
+def _period(period: Period) -> dict:
+    return {"lo": period.lo, "hi": period.hi}
+
+
+BY_AREA = _statement(
+    lambda needs: (
+        _in_period(needs)
         .values("community_id")
         .annotate(
             received=Count("pk"),
@@ -41,9 +53,37 @@ def needs_by_area(q: Query) -> Table:
             closed_unresolved=Count("pk", filter=Q(state=Need.State.CLOSED_UNRESOLVED)),
         )
     )
-    before = (
-        _needs(q, q.period.a_year_earlier()).values("community_id").annotate(last_year=Count("pk"))
+)
+COUNT_BY_AREA = _statement(
+    lambda needs: _in_period(needs).values("community_id").annotate(last_year=Count("pk"))
+)
+COUNT_BY = {
+    key: _statement(lambda needs, key=key: _in_period(needs).values(key).annotate(n=Count("pk")))
+    for key in ("channel", "category_id")
+}
+COUNT_BY_WEEK = _statement(
+    lambda needs: (
+        _in_period(needs)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+)
+COUNT_BY_AREA_CATEGORY = _statement(
+    lambda needs: (
+        _in_period(needs).values("community_id", "category_id").annotate(needs=Count("pk"))
+    )
+)
+
+
+# -------------------------------------------------------------- volumes
+
+
+def needs_by_area(q: Query) -> Table:
+    """Received, handled and last year's count per child area (drill-down)."""
+    this = BY_AREA.rows(q, **_period(q.period))
+    before = COUNT_BY_AREA.rows(q, **_period(q.period.a_year_earlier()))
     rows = [r | {"last_year": 0} for r in this] + [
         r | {"received": 0, "handled": 0, "closed_unresolved": 0} for r in before
     ]
@@ -63,7 +103,7 @@ def needs_by_area(q: Query) -> Table:
 def _by_dimension(q: Query, key: str, label_of) -> list[dict]:
     counts = {}
     for period, name in ((q.period, "received"), (q.period.a_year_earlier(), "last_year")):
-        for row in _needs(q, period).values(key).annotate(n=Count("pk")):
+        for row in COUNT_BY[key].rows(q, **_period(period)):
             counts.setdefault(row[key], {"received": 0, "last_year": 0})[name] = row["n"]
     return [
         {"label": str(label_of(k)), **v}
@@ -108,14 +148,7 @@ def needs_by_week(q: Query) -> Table:
     earlier = q.period.a_year_earlier()
     weeks: dict[int, dict] = {}
     for period, name in ((q.period, "received"), (earlier, "last_year")):
-        rows = (
-            _needs(q, period)
-            .annotate(week=TruncWeek("created_at"))
-            .values("week")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
+        for row in COUNT_BY_WEEK.rows(q, **_period(period)):
             week = row["week"]
             number = week.isocalendar()[1] if week else 0
             slot = weeks.setdefault(number, {"label": "", "received": 0, "last_year": 0})
@@ -137,7 +170,7 @@ def needs_by_week(q: Query) -> Table:
 def hot_spots(q: Query) -> Table:
     """Heat grid: child areas × categories, needs received in the period."""
     names = category_names(q)
-    raw = _needs(q).values("community_id", "category_id").annotate(needs=Count("pk"))
+    raw = COUNT_BY_AREA_CATEGORY.rows(q, **_period(q.period))
     rows = q.roll_up(raw, "community_id", ["needs"], by=("category_id",))
     for row in rows:
         row["category"] = names.get(row.pop("category_id"), "")
@@ -164,7 +197,7 @@ def growing_topics(q: Query) -> Table:
     names = category_names(q)
     counts: dict[int, dict] = {}
     for period, name in ((q.period, "received"), (before, "before")):
-        for row in _needs(q, period).values("category_id").annotate(n=Count("pk")):
+        for row in COUNT_BY["category_id"].rows(q, **_period(period)):
             counts.setdefault(row["category_id"], {"received": 0, "before": 0})[name] = row["n"]
     rows = [
         {"label": names.get(k, ""), **v, "growth": v["received"] - v["before"]}
@@ -205,6 +238,23 @@ _RATE_PARTS = dict(
     satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
 )
 _PART_KEYS = list(_RATE_PARTS)
+RATES_BY_AREA = _statement(
+    lambda needs: _in_period(needs).values("community_id").annotate(**_RATE_PARTS)
+)
+RATES_BY_CATEGORY = _statement(
+    lambda needs: (
+        _in_period(needs).values("category_id").annotate(**_RATE_PARTS).order_by("category_id")
+    )
+)
+RATES_BY_MONTH = _statement(
+    lambda needs: (
+        _in_period(needs)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(**_RATE_PARTS)
+        .order_by("month")
+    )
+)
 
 
 def with_rates(row: dict) -> dict:
@@ -217,7 +267,7 @@ def with_rates(row: dict) -> dict:
 
 
 def rates_by_area(q: Query) -> Table:
-    raw = _needs(q).values("community_id").annotate(**_RATE_PARTS)
+    raw = RATES_BY_AREA.rows(q, **_period(q.period))
     rows = [with_rates(r) for r in q.roll_up(raw, "community_id", _PART_KEYS)]
     return Table(
         columns=[Column("area", _("area"), series=False, kind="text"), *RATE_COLUMNS],
@@ -228,7 +278,7 @@ def rates_by_area(q: Query) -> Table:
 
 def rates_by_category(q: Query) -> Table:
     names = category_names(q)
-    raw = _needs(q).values("category_id").annotate(**_RATE_PARTS).order_by("category_id")
+    raw = RATES_BY_CATEGORY.rows(q, **_period(q.period))
     rows = [with_rates(r) | {"label": names.get(r["category_id"], "")} for r in raw]
     return Table(
         columns=[Column("label", _("category"), series=False, kind="text"), *RATE_COLUMNS],
@@ -238,13 +288,7 @@ def rates_by_category(q: Query) -> Table:
 
 
 def rates_by_month(q: Query) -> Table:
-    raw = (
-        _needs(q)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(**_RATE_PARTS)
-        .order_by("month")
-    )
+    raw = RATES_BY_MONTH.rows(q, **_period(q.period))
     rows = [with_rates(r) | {"label": f"{r['month']:%Y-%m}"} for r in raw]
     return Table(
         columns=[Column("label", _("month"), series=False, kind="text"), *RATE_COLUMNS[:3]],
@@ -255,21 +299,26 @@ def rates_by_month(q: Query) -> Table:
 
 # -------------------------------------------------------------- deadlines
 
+_TODAY, _SOON = Bind("today", DateField()), Bind("soon", DateField())
+_LATE = Q(state=Need.State.RECEIVED, response_due__lt=_TODAY) | Q(resolution_due__lt=_TODAY)
+_NEAR = ~_LATE & (
+    Q(state=Need.State.RECEIVED, response_due__lte=_SOON) | Q(resolution_due__lte=_SOON)
+)
+DUE_BY_AREA = _statement(
+    lambda needs: (
+        needs.filter(state__in=Need.OPEN_STATES)
+        .values("community_id")
+        .annotate(overdue=Count("pk", filter=_LATE), near_due=Count("pk", filter=_NEAR))
+    )
+)
+
 
 def due_counts(q: Query) -> Table:
     """Open needs overdue or due within a working day, per child area (now, not the period)."""
     today = timezone.localdate()
     # The intake's per-process calendar (refreshed every minute): no query per panel.
     soon = refdata.calendar().add_working_days(today, NEAR_DUE_WORKING_DAYS)
-    late = Q(state=Need.State.RECEIVED, response_due__lt=today) | Q(resolution_due__lt=today)
-    near = ~late & (
-        Q(state=Need.State.RECEIVED, response_due__lte=soon) | Q(resolution_due__lte=soon)
-    )
-    raw = (
-        q.scoped(Need.objects.filter(state__in=Need.OPEN_STATES), "community")
-        .values("community_id")
-        .annotate(overdue=Count("pk", filter=late), near_due=Count("pk", filter=near))
-    )
+    raw = DUE_BY_AREA.rows(q, today=today, soon=soon)
     rows = [
         r
         for r in q.roll_up(raw, "community_id", ["overdue", "near_due"])
@@ -289,125 +338,3 @@ def due_counts(q: Query) -> Table:
             {"label": _("near-due queue"), "url": f"{queue}?bucket=near_due"},
         ],
     )
-
-
-# -------------------------------------------------------------- open data (D2, public)
-
-
-def _year_needs(year: int):
-    from huitian.open_data import year_bounds
-
-    lo, hi = year_bounds(year)
-    return Need.objects.filter(created_at__gte=lo, created_at__lt=hi)
-
-
-def open_needs_by_street(year: int) -> list[dict]:
-    """Per street and month: needs received and handled, and the three rates."""
-    rows = (
-        _year_needs(year)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", "community__parent__name")
-        .annotate(**_RATE_PARTS, handled=Count("pk", filter=Q(state__in=HANDLED_STATES)))
-        .order_by("month", "community__parent__name")
-    )
-    return [
-        {
-            "month": f"{r['month']:%Y-%m}",
-            "street": r["community__parent__name"],
-            "received": r["received"],
-            "handled": r["handled"],
-            **{k: v for k, v in with_rates(r).items() if k.endswith("_rate")},
-            "rated": r["rated"],
-            "accepted": r["accepted"],
-        }
-        for r in rows
-    ]
-
-
-def open_needs_by_community(year: int) -> list[dict]:
-    """Community × category × month: the cells small counts could point at a resident in."""
-    rows = (
-        _year_needs(year)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", "community__parent__name", "community__name", "category__name")
-        .annotate(received=Count("pk"))
-        .order_by("month", "community__parent__name", "community__name", "category__name")
-    )
-    return [
-        {
-            "month": f"{r['month']:%Y-%m}",
-            "street": r["community__parent__name"],
-            "community": r["community__name"],
-            "category": r["category__name"],
-            "received": r["received"],
-        }
-        for r in rows
-    ]
-
-
-def open_published_lists(year: int) -> list[dict]:
-    from procurement.models import NeedsList
-
-    rows = (
-        NeedsList.objects.filter(state=NeedsList.State.PUBLISHED, period_start__year=year)
-        .annotate(entry_count=Count("entries"))
-        .order_by("period_start")
-    )
-    return [
-        {
-            "period": f"{r.period_start.isoformat()} – {r.period_end.isoformat()}",
-            "published": r.published_at.date().isoformat() if r.published_at else "",
-            "entries": r.entry_count,
-        }
-        for r in rows
-    ]
-
-
-def _open_data():
-    from huitian.open_data import Dataset
-
-    month = Column("month", _("month"), kind="text")
-    street = Column("street", _("street"), kind="text")
-    return [
-        Dataset(
-            "needs-by-street",
-            _("Needs received and handled per street and month, with the three rates"),
-            [
-                month,
-                street,
-                RECEIVED,
-                Column("handled", _("resolved or closed")),
-                *RATE_COLUMNS[:3],
-            ],
-            open_needs_by_street,
-            suppress=("received", "handled"),
-            rate_bases={
-                "response_rate": "received",
-                "resolution_rate": "accepted",
-                "satisfaction_rate": "rated",
-            },
-        ),
-        Dataset(
-            "needs-by-community",
-            _("Needs received per community, category and month"),
-            [
-                month,
-                street,
-                Column("community", _("community"), kind="text"),
-                Column("category", _("category"), kind="text"),
-                RECEIVED,
-            ],
-            open_needs_by_community,
-            suppress=("received",),
-        ),
-        Dataset(
-            "published-lists",
-            _("Published needs lists"),
-            [
-                Column("period", _("period"), kind="text"),
-                Column("published", _("published on"), kind="text"),
-                Column("entries", _("entries")),
-            ],
-            open_published_lists,
-        ),
-    ]

@@ -225,3 +225,30 @@ def test_answers_are_cached_per_user_area_period(spread):
     assert by_area(rows_of(client, "needs-by-area")) == by_area(first)
     street = Area.objects.get(code=STREET_A)
     assert sum(by_area(rows_of(client, "needs-by-area", area=street.pk)).values()) == 6
+
+
+def test_the_area_tree_is_one_round_trip_and_follows_area_edits(
+    cast, django_capture_on_commit_callbacks
+):
+    """A panel asked alone reads the tree per request: its version and the tree come in
+    one MGET, and an area saved since is read anew."""
+    from redis.connection import Connection
+
+    dash.area_tree()
+    sent, original = [], Connection.send_packed_command
+
+    def spy(self, command, check_health=True):
+        sent.append(command if isinstance(command, bytes) else b"".join(map(bytes, command)))
+        return original(self, command, check_health)
+
+    Connection.send_packed_command = spy
+    try:
+        dash.area_tree()
+    finally:
+        Connection.send_packed_command = original
+    assert len(sent) == 1 and b"MGET" in sent[0], sent
+    area = cast.area(COMMUNITY_A1)
+    with django_capture_on_commit_callbacks(execute=True):
+        area.name = "新名字"
+        area.save()
+    assert dash.area_tree()[area.pk].name == "新名字"
