@@ -27,9 +27,11 @@ MAX_COMPILED = 1024
 
 @dataclass(frozen=True)
 class Slot:
-    """Where a bound value goes in a compiled statement's parameters."""
+    """Where a bound value goes in a compiled statement's parameters; `field` prepares
+    it for the database as the ORM would (SQLite keeps datetimes as naive UTC text)."""
 
     name: object
+    field: object = None
 
 
 class Bind(Expression):
@@ -40,7 +42,7 @@ class Bind(Expression):
         self.name = name
 
     def as_sql(self, compiler, connection):
-        return "%s", [Slot(self.name)]
+        return "%s", [Slot(self.name, self.output_field)]
 
 
 class ScopeClause(Expression):
@@ -120,8 +122,8 @@ class Statement:
         if compiled is None:
             return []
         bound = {("scope", i): p for i, p in enumerate(scope_params)} | values
-        params = [bound[p.name] if type(p) is Slot else p for p in compiled.params]
         connection = connections[self.model._default_manager.db]
+        params = [_value(p, bound, connection) for p in compiled.params]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -137,3 +139,11 @@ class Statement:
                     row[pos] = value
             out.append(dict(zip(names, row, strict=True)))
         return out
+
+
+def _value(param, bound: dict, connection):
+    """A compiled parameter as this call runs it: a slot filled from `bound`."""
+    if type(param) is not Slot:
+        return param
+    value = bound[param.name]
+    return value if param.field is None else param.field.get_db_prep_value(value, connection)

@@ -120,3 +120,17 @@ def test_a_missing_binding_fails_loudly(spread):
     )
     with pytest.raises(KeyError):
         by_community().rows(q, lo=THIS_YEAR.lo)
+
+
+def test_a_need_in_the_first_local_hour_of_a_period_is_counted(cast):
+    # Bound datetimes go to the database as the ORM sends them (SQLite keeps naive UTC
+    # text): 00:30 in Beijing on the 1st is 16:30 UTC on the day before.
+    day_one = datetime.datetime(2026, 3, 1, 0, 30, tzinfo=timezone.get_current_timezone())
+    NeedFactory(community=Area.objects.get(code=COMMUNITY_A1), created_at=day_one)
+    NeedFactory(community=Area.objects.get(code=COMMUNITY_A1), created_at=day_one.replace(day=2))
+    march = dash.parse_period("2026-03")
+    assert counted(by_community(), cast.district, march) == {
+        Area.objects.get(code=COMMUNITY_A1).pk: 2
+    }
+    february = dash.parse_period("2026-02")
+    assert counted(by_community(), cast.district, february) == {}
