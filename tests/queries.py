@@ -1,4 +1,5 @@
-"""The one query-count helper: a read runs the same number of queries however many rows."""
+"""Test helpers that count what a call costs: queries (the same number however many rows)
+and Redis commands."""
 
 from collections.abc import Callable
 
@@ -27,3 +28,21 @@ def assert_pinned(
         f"{again} queries after more rows, {first} before: something runs per row"
     )
     return first
+
+
+def redis_commands(call) -> list[bytes]:
+    """The commands `call()` sent to Redis (cache, throttles), each as its wire bytes."""
+    from redis.connection import Connection
+
+    sent, original = [], Connection.send_packed_command
+
+    def spy(self, command, check_health=True):
+        sent.append(command if isinstance(command, bytes) else b"".join(map(bytes, command)))
+        return original(self, command, check_health)
+
+    Connection.send_packed_command = spy
+    try:
+        call()
+    finally:
+        Connection.send_packed_command = original
+    return sent

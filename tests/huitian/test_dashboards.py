@@ -13,7 +13,7 @@ from huitian.models import Area
 from procurement.models import Need
 from tests.conftest import COMMUNITY_A1, COMMUNITY_A2, COMMUNITY_B1, STREET_A, STREET_B, api_as
 from tests.procurement.factories import NeedFactory, category
-from tests.queries import assert_pinned
+from tests.queries import assert_pinned, redis_commands
 
 pytestmark = pytest.mark.django_db
 
@@ -232,20 +232,8 @@ def test_the_area_tree_is_one_round_trip_and_follows_area_edits(
 ):
     """A panel asked alone reads the tree per request: its version and the tree come in
     one MGET, and an area saved since is read anew."""
-    from redis.connection import Connection
-
     dash.area_tree()
-    sent, original = [], Connection.send_packed_command
-
-    def spy(self, command, check_health=True):
-        sent.append(command if isinstance(command, bytes) else b"".join(map(bytes, command)))
-        return original(self, command, check_health)
-
-    Connection.send_packed_command = spy
-    try:
-        dash.area_tree()
-    finally:
-        Connection.send_packed_command = original
+    sent = redis_commands(dash.area_tree)
     assert len(sent) == 1 and b"MGET" in sent[0], sent
     area = cast.area(COMMUNITY_A1)
     with django_capture_on_commit_callbacks(execute=True):

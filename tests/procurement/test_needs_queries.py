@@ -15,7 +15,7 @@ from procurement import selectors
 from procurement.serializers.needs import NeedOut
 from tests.conftest import api_as, make_user
 from tests.procurement.factories import NeedFactory, OrganizationFactory, community
-from tests.queries import assert_pinned, count_queries
+from tests.queries import assert_pinned, count_queries, redis_commands
 
 pytestmark = pytest.mark.django_db
 
@@ -205,29 +205,12 @@ def test_deadlines_still_come_from_the_calendar(cast):
     assert due >= timezone.localdate()
 
 
-def _redis_commands(call) -> list[bytes]:
-    from redis.connection import Connection
-
-    sent, original = [], Connection.send_packed_command
-
-    def spy(self, command, check_health=True):
-        sent.append(command if isinstance(command, bytes) else b"".join(map(bytes, command)))
-        return original(self, command, check_health)
-
-    Connection.send_packed_command = spy
-    try:
-        call()
-    finally:
-        Connection.send_packed_command = original
-    return sent
-
-
 def test_the_list_reads_the_area_tree_once_per_request(cast):
     NeedFactory.create_batch(3)
     for user in (cast.community_a1, cast.district):
         client = api_as(user)
         client.get(URL)
-        sent = _redis_commands(lambda c=client: c.get(URL, {"state": "received"}))
+        sent = redis_commands(lambda c=client: c.get(URL, {"state": "received"}))
         # The tree's version only (the ids under the user's area are remembered per
         # process and version), and the filter does not scope the queryset again.
         assert len(sent) == 1 and b"huitian:area-tree-version" in sent[0], sent
@@ -295,6 +278,6 @@ def test_with_history_switched_off_the_intake_still_records_its_first_step(cast,
 def test_the_write_throttle_costs_one_redis_round_trip(cast):
     client = api_as(cast.resident)
     client.post(URL, BODY, format="json")  # the script is loaded once per process
-    sent = _redis_commands(lambda: client.post(URL, BODY, format="json"))
+    sent = redis_commands(lambda: client.post(URL, BODY, format="json"))
     # The window trimmed, counted and extended by one script, not a GET and a SET.
     assert len(sent) == 1 and sent[0].split(b"\r\n")[2] == b"EVALSHA", sent
