@@ -1,6 +1,7 @@
 # ruff: noqa: E501  (SQL and report lines read better unwrapped)
 """In-process endpoint timings against raw INSERT/SELECT floors."""
 
+import itertools
 import time
 
 from django.db import connection
@@ -46,10 +47,9 @@ def _raw_insert(k: int) -> float:
     return elapsed
 
 
-def _raw_writes(client, k: int) -> tuple[float, list[str]]:
-    """The INSERTs one submission ran (need, history, transition), replayed raw in a
-    transaction each, k times: the floor of the request's writes."""
-    from django.db import transaction
+def _captured_writes(client) -> tuple[list[str], str, list[str]]:
+    """The INSERTs one submission ran (need, history, transition), its tracking code, and
+    the tables they write."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
@@ -65,15 +65,37 @@ def _raw_writes(client, k: int) -> tuple[float, list[str]]:
             inserts += [head, sql[sql.index(") INSERT INTO ") + 2 : sql.rindex(", (SELECT")]]
         elif sql.startswith("INSERT"):
             inserts.append(sql)
+    return inserts, code, [sql.split()[2].strip('"') for sql in inserts]
+
+
+_raw_codes = itertools.count()
+
+
+def _replay_writes(inserts: list[str], code: str, k: int) -> float:
+    """Those INSERTs replayed raw, a transaction each, k times: the floor of the writes."""
+    from django.db import transaction
+
     t0 = time.perf_counter()
-    for i in range(k):
+    for _ in range(k):
+        raw = f"RAW{next(_raw_codes):07d}"
         with transaction.atomic(), connection.cursor() as cur:
             for sql in inserts:
-                cur.execute(sql.replace(code, f"RAW{i:07d}"))
-    elapsed = (time.perf_counter() - t0) / k
-    with connection.cursor() as cur:
-        cur.execute("DELETE FROM procurement_need WHERE tracking_code LIKE 'RAW%%'")
-    return elapsed, [sql.split()[2].strip('"') for sql in inserts]
+                cur.execute(sql.replace(code, raw))
+    return (time.perf_counter() - t0) / k
+
+
+ROUNDS = 5
+
+
+def _alternating(measured, floor, rounds: int = ROUNDS) -> tuple[float, float]:
+    """The figure and its floor run in turn, round after round, each keeping its fastest
+    round: a burst of other work (autovacuum after the run's inserts, another process)
+    then lands on one round, not on one side of the ratio."""
+    best, best_floor = float("inf"), float("inf")
+    for _ in range(rounds):
+        best = min(best, measured())
+        best_floor = min(best_floor, floor())
+    return best, best_floor
 
 
 def _raw_replay(sqls: list[tuple[str, tuple]], k: int) -> float:
@@ -100,6 +122,13 @@ def _captured(client, path: str) -> list[tuple[str, tuple]]:
     return out
 
 
+def _per_request(call, k: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(k):
+        call()
+    return (time.perf_counter() - t0) / k
+
+
 def bench_endpoints(ctx: dict, k: int = 200) -> None:
     from huitian.access import forget_grants
 
@@ -107,16 +136,23 @@ def bench_endpoints(ctx: dict, k: int = 200) -> None:
     client = APIClient()
     client.force_authenticate(resident)
     client.post("/api/v1/needs/", BODY, format="json")  # warm up
-    t0 = time.perf_counter()
-    for _ in range(k):
+
+    def post():
         r = client.post("/api/v1/needs/", BODY, format="json")
         assert r.status_code == 201, r.content
-    post = (time.perf_counter() - t0) / k
+
+    inserts, code, tables = _captured_writes(client)
+    per_round = k // ROUNDS
+    post_time, raw_all = _alternating(
+        lambda: _per_request(post, per_round), lambda: _replay_writes(inserts, code, per_round)
+    )
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM procurement_need WHERE tracking_code LIKE 'RAW%%'")
     raw_need = _raw_insert(k)
-    raw_all, tables = _raw_writes(client, k)
-    report("POST /api/v1/needs/ (in process, per request)", post, raw_all, "raw INSERTs")
+    report("POST /api/v1/needs/ (in process, per request)", post_time, raw_all, "raw INSERTs")
     print(
-        f"  (the request writes {len(tables)} rows: {', '.join(tables)}; the need's INSERT alone {raw_need * 1000:.2f} ms)"
+        f"  (the request writes {len(tables)} rows: {', '.join(tables)}; the need's INSERT alone"
+        f" {raw_need * 1000:.2f} ms; fastest of {ROUNDS} alternating rounds of {per_round})"
     )
 
     for name in ("bench_community", "bench_district"):
@@ -124,15 +160,16 @@ def bench_endpoints(ctx: dict, k: int = 200) -> None:
         forget_grants(user)
         client = APIClient()
         client.force_authenticate(user)
-        client.get("/api/v1/needs/")
-        kk = 50 if name == "bench_district" else k
-        t0 = time.perf_counter()
-        for _ in range(kk):
-            r = client.get("/api/v1/needs/")
-        get = (time.perf_counter() - t0) / kk
+        r = client.get("/api/v1/needs/")
+        sqls = _captured(client, "/api/v1/needs/")
+        kk = (50 if name == "bench_district" else k) // ROUNDS
+        get, floor = _alternating(
+            lambda c=client, n=kk: _per_request(lambda: c.get("/api/v1/needs/"), n),
+            lambda s=sqls, n=kk: _raw_replay(s, n),
+        )
         report(
             f"GET /api/v1/needs/ as {name.split('_')[1]} ({r.data['count']:,} rows)",
             get,
-            _raw_replay(_captured(client, "/api/v1/needs/"), kk),
+            floor,
             "same SQL raw",
         )

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,36 +44,59 @@ def screen_public_text(text: str) -> tuple[str, str]:
 def screen_topic_titles(topic_ids) -> int:
     """Mask personal data in these topics' titles and flag them for review. Idempotent.
 
-    Reads (id, title) pairs, not model instances (a full compile screens every topic
-    of the year), one regex search per title, and builds a Topic only for a title
-    that carries personal data.
+    Only titles that differ from the one last screened are read (every door that
+    writes a title screens it and records it in `screened_title`; a title that reached
+    the row another way does not match). Each gets one regex search; a Topic is built
+    only for a title that carries personal data; the clean ones are recorded as screened.
     """
     if not isinstance(topic_ids, QuerySet):
         topic_ids = list(topic_ids)
         if not topic_ids:
             return 0
-    # The ORM's SQL, fetched raw: a year's list is 80,000 pairs, and Django's row
-    # iteration cost a third as much as reading them.
-    sql, params = (
-        Topic.objects.filter(pk__in=topic_ids).values_list("pk", "title").query.sql_with_params()
-    )
+    unscreened = Topic.objects.filter(pk__in=topic_ids).exclude(screened_title=F("title"))
+    # The ORM's SQL fetched raw: on a first screen of a year's list, 80,000 pairs, and
+    # Django's row iteration cost a third as much as reading them.
+    sql, params = unscreened.values_list("pk", "title").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        suspects = [pk for pk, title in cursor.fetchall() if holds_personal_data(title)]
+        read = cursor.fetchall()
+    suspects = {pk for pk, title in read if holds_personal_data(title)}
+    _record_screened([(pk, title) for pk, title in read if pk not in suspects])
     flagged = []
     for topic in Topic.objects.filter(pk__in=suspects) if suspects else ():
         title, reason = screen_public_text(topic.title)
         if reason:
             topic.title, topic.needs_review, topic.review_reason = title, True, reason
+            topic.screened_title = title
             flagged.append(topic)
+        else:  # (the one-search check and the mask agree; a clean title is recorded)
+            _record_screened([(topic.pk, topic.title)])
     if flagged:
         bulk_update_with_history(
             flagged,
             Topic,
-            ["title", "needs_review", "review_reason"],
+            ["title", "screened_title", "needs_review", "review_reason"],
             default_change_reason="mask personal data",
         )
     return len(flagged)
+
+
+def _record_screened(pairs: list[tuple[int, str]]) -> None:
+    """Record these titles as screened — each only while the title is still the one read."""
+    for i in range(0, len(pairs), 5000):
+        chunk = pairs[i : i + 5000]
+        ids, titles = [pk for pk, _t in chunk], [t for _pk, t in chunk]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""UPDATE {Topic._meta.db_table} AS t SET screened_title = v.title
+                        FROM unnest(%s::bigint[], %s::text[]) AS v (id, title)
+                        WHERE t.id = v.id AND t.title = v.title""",
+                    [ids, titles],
+                )
+        else:
+            for pk, title in chunk:
+                Topic.objects.filter(pk=pk, title=title).update(screened_title=title)
 
 
 # --- Grouping -----------------------------------------------------------------
@@ -187,6 +210,7 @@ def _group(needs: list[Need]) -> None:
                 area_id=need.community_id,
                 category_id=need.category_id,
                 title=title,
+                screened_title=title,
                 needs_review=bool(reason),
                 review_reason=reason,
                 tokens=need.tokens,
@@ -323,6 +347,7 @@ def split_topic(*, topic_id: int, need_ids: list[int], by: User, title: str = ""
         area=topic.area,
         category=topic.category,
         title=safe_title,
+        screened_title=safe_title,
         needs_review=bool(reason),
         review_reason=reason,
         tokens=" ".join(sorted(tokens)),
@@ -342,12 +367,15 @@ def rename_topic(*, topic_id: int, by: User, title: str) -> Topic:
     if not (title or "").strip():
         raise ValidationError({"title": _("Give the topic a title.")})
     topic.title, topic.review_reason = screen_public_text(title.strip())
+    topic.screened_title = topic.title
     # A person wrote this title: it needs another look only if it still carried personal data.
     topic.needs_review = bool(topic.review_reason)
     topic.changed_at = timezone.now()
     topic.full_clean(exclude=["merged_into"])
     topic._history_user = by
-    topic.save(update_fields=["title", "needs_review", "review_reason", "changed_at"])
+    topic.save(
+        update_fields=["title", "screened_title", "needs_review", "review_reason", "changed_at"]
+    )
     return topic
 
 

@@ -123,3 +123,27 @@ def test_promoted_item_title_is_masked(cast):
         title="为502室王阿姨修电梯",
     )
     assert item.title == "为***王阿姨修电梯"
+
+
+def test_a_compile_screens_only_titles_that_changed_since_they_were_last_screened(
+    cast, monkeypatch
+):
+    from procurement.services import topics
+
+    for title in ("电梯故障", "路灯不亮", "垃圾满溢"):
+        _need(title, f"3号楼{title}")
+    lists.group_pending_needs(100)  # grouping screens each new title as it writes it
+    read = []
+    real = topics.holds_personal_data
+    monkeypatch.setattr(topics, "holds_personal_data", lambda t: read.append(t) or real(t))
+    start, end = lists.period_containing(timezone.localdate())
+    lists.compile_needs_list(period_start=start, period_end=end, full=True)
+    assert read == []
+    leaky = Topic.objects.get(title="路灯不亮")
+    Topic.objects.filter(pk=leaky.pk).update(title="路灯不亮 回电13812345678")  # a raw edit
+    lists.compile_needs_list(period_start=start, period_end=end, full=True)
+    assert read == ["路灯不亮 回电13812345678"]
+    leaky.refresh_from_db()
+    assert leaky.title == "路灯不亮 回电***" and leaky.needs_review
+    lists.compile_needs_list(period_start=start, period_end=end, full=True)
+    assert len(read) == 1  # the masked title is the screened one now
