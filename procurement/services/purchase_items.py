@@ -11,7 +11,7 @@ from huitian.validators import check_lengths
 from huitian.workflow import WorkflowError, save_new
 from procurement.error_codes import ErrorCode
 from procurement.models import PurchaseItem, Topic, limits
-from procurement.services.topics import screen_public_text
+from procurement.services.titles import screen_public_text
 
 
 def _positive_budget(value) -> Decimal:

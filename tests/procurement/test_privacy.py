@@ -128,14 +128,14 @@ def test_promoted_item_title_is_masked(cast):
 def test_a_compile_screens_only_titles_that_changed_since_they_were_last_screened(
     cast, monkeypatch
 ):
-    from procurement.services import topics
+    from procurement.services import titles
 
     for title in ("电梯故障", "路灯不亮", "垃圾满溢"):
         _need(title, f"3号楼{title}")
     lists.group_pending_needs(100)  # grouping screens each new title as it writes it
     read = []
-    real = topics.holds_personal_data
-    monkeypatch.setattr(topics, "holds_personal_data", lambda t: read.append(t) or real(t))
+    real = titles.holds_personal_data
+    monkeypatch.setattr(titles, "holds_personal_data", lambda t: read.append(t) or real(t))
     start, end = lists.period_containing(timezone.localdate())
     lists.compile_needs_list(period_start=start, period_end=end, full=True)
     assert read == []
