@@ -68,11 +68,17 @@ class EstimatingPaginator(Paginator):
         self.estimated = False
 
     @cached_property
+    def count_sql(self) -> tuple[str, tuple]:
+        """The SQL of the ids to count (compiled once: a subclass keys on it too)."""
+        qs = getattr(self.object_list, "count_source", self.object_list)
+        return qs.order_by().values("pk").query.sql_with_params()
+
+    @cached_property
     def count(self):
         qs = getattr(self.object_list, "count_source", self.object_list)
         if self.exact or not hasattr(qs, "query") or connection.vendor != "postgresql":
             return qs.count() if hasattr(qs, "query") else super().count
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
+        sql, params = self.count_sql
         with connection.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM ({sql} LIMIT {self.exact_limit + 1}) AS c", params)
             capped = cur.fetchone()[0]
