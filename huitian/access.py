@@ -57,7 +57,7 @@ _GRANT_COLUMNS = ("role", "area_id", "area__path", "area__level", "organization_
 
 def grants(user) -> tuple[Grant, ...]:
     """The user's active role assignments, read once per user object (one query, or
-    none when the user was read `with_grants`)."""
+    none when the user was read by `user_with_grants`)."""
     if not getattr(user, "is_authenticated", False):
         return ()
     cached = getattr(user, _GRANTS_ATTR, None)
@@ -94,7 +94,7 @@ def _user_with_grants_sql() -> str:
 
 
 def take_grants(user) -> None:
-    """Keep the grants a `with_grants` query read as the user's (see `grants`)."""
+    """Keep the grants `user_with_grants` read as the user's (see `grants`)."""
     rows = user.__dict__.pop("huitian_grant_rows", None)
     if rows is not None:
         columns = range(len(_GRANT_COLUMNS))

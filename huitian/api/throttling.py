@@ -58,7 +58,8 @@ class OneRoundTripThrottle(SimpleRateThrottle):
         self.now = self.timer()
         try:
             allowed, oldest = _window_script(cache)(
-                keys=[cache.make_and_validate_key(self.key)],
+                # Its own key: DRF's pickled history may still sit under the plain one.
+                keys=[cache.make_and_validate_key(f"{self.key}:window")],
                 args=[self.now, self.duration, self.num_requests, f"{self.now}:{uuid.uuid4().hex}"],
             )
         except OUTAGE_ERRORS as exc:  # as the cache does: serve without it

@@ -281,3 +281,13 @@ def test_the_write_throttle_costs_one_redis_round_trip(cast):
     sent = redis_commands(lambda: client.post(URL, BODY, format="json"))
     # The window trimmed, counted and extended by one script, not a GET and a SET.
     assert len(sent) == 1 and sent[0].split(b"\r\n")[2] == b"EVALSHA", sent
+
+
+def test_a_history_the_previous_throttle_left_does_not_break_writes(cast):
+    import time
+
+    from django.core.cache import cache
+
+    # DRF's throttle kept a pickled list under the plain key; the window has its own.
+    cache.set(f"throttle_write_user-{cast.resident.pk}", [time.time()], 60)
+    assert api_as(cast.resident).post(URL, BODY, format="json").status_code == 201
