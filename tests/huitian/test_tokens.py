@@ -125,3 +125,15 @@ def test_a_bearer_request_reads_its_user_and_role_assignments_in_one_query(cast)
     # A grant taken away stops at the next request: nothing is kept between requests.
     RoleAssignment.objects.filter(user=cast.street_a).update(is_active=False)
     assert client.get("/api/v1/needs/").json()["count"] == 0
+
+
+def test_a_bearer_token_of_a_deactivated_or_deleted_account_is_refused(cast):
+    from huitian.models import User
+
+    access = _tokens("street_a")["access"]
+    User.objects.filter(pk=cast.street_a.pk).update(is_active=False)
+    refused = _me(access)
+    assert refused.status_code == 401 and refused.json()["code"] == "user_inactive"
+    assert "已停用" in refused.json()["detail"]
+    User.objects.filter(pk=cast.street_a.pk).delete()
+    assert _me(access).json()["code"] == "user_not_found"
