@@ -182,3 +182,26 @@ def test_a_community_moved_to_another_street_changes_both_clerks_scope_at_once(
     # Each process remembers the ids under a street per tree version; the save bumps it.
     assert orgs["a2"] not in visible(street_a, Organization.objects.all())
     assert orgs["a2"] in visible(street_b, Organization.objects.all())
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["district", "auditor", "evaluator", "street_a", "federation_a", "community_a1", "resident"],
+)
+def test_the_bearers_one_query_reads_the_same_grants_as_the_plain_read(cast, orgs, who):
+    from huitian.access import grants, take_grants, user_with_grants
+    from huitian.models import RoleAssignment, User
+
+    member = make_user("member_b1", Role.ORG_MEMBER, organization=orgs["b1"])
+    RoleAssignment.objects.create(  # a grant taken back counts on neither path
+        user=getattr(cast, who),
+        role=Role.DISTRICT_ADMIN,
+        area=cast.area(COMMUNITY_B1),
+        is_active=False,
+    )
+    for user in (getattr(cast, who), member):
+        read = user_with_grants(User, user.pk)
+        take_grants(read)
+        plain = User.objects.get(pk=user.pk)
+        assert sorted(grants(read), key=repr) == sorted(grants(plain), key=repr)
+        assert grants(plain)  # every one of them holds a grant: the comparison says something
